@@ -1,0 +1,39 @@
+# The two commands of README.md: `make run` and `make test`. Everything else is a helper.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+# Development mode for the embedded default; production sets its own environment.
+DEV_ENV := DEBUG=1
+
+.PHONY: run test install migrate seed serve messages check-messages bench clean
+
+run: install
+	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEV_ENV) $(BIN)/python manage.py seed_demo
+	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install
+	$(DEV_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# Regenerate the translation catalogues (needs GNU gettext) after changing strings; the
+# compiled .mo files are committed so that `make run` needs no gettext.
+messages: install
+	$(DEV_ENV) $(BIN)/python manage.py makemessages --all --no-location --ignore='.venv/*' --ignore='var/*' --ignore='audit/*' --ignore='casework/plan/*' --ignore='tests/*' --ignore='bench/*'
+	cd audit && DJANGO_SETTINGS_MODULE=casework.settings $(DEV_ENV) ../$(BIN)/django-admin makemessages --all --no-location
+	cd casework/plan && DJANGO_SETTINGS_MODULE=casework.settings $(DEV_ENV) PYTHONPATH=../.. ../../$(BIN)/django-admin makemessages --all --no-location
+	$(DEV_ENV) $(BIN)/python manage.py compilemessages --ignore='.venv/*'
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,86 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from audit.hashing import HASHED_FIELDS
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("audit events cannot be updated")
+
+    def delete(self):
+        raise AppendOnlyError("audit events cannot be deleted")
+
+
+class AuditEvent(models.Model):
+    """One audited action. Append-only: written by audit.services.audit_record only.
+
+    ``seq`` is gap-free (taken from ChainHead under a row lock in the action's transaction) and
+    ``hash`` chains each event to its predecessor (audit.hashing). Never holds a decrypted value.
+    """
+
+    seq = models.PositiveBigIntegerField(primary_key=True)
+    at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor_username = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=40, db_index=True)
+    target_type = models.CharField(max_length=40, blank=True)
+    target_id = models.CharField(max_length=64, blank=True, db_index=True)
+    target_ref = models.CharField(max_length=40, blank=True, db_index=True)
+    team = models.CharField(max_length=20, blank=True)
+    client_ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    justification = models.TextField(blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-seq"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        default_permissions = ()
+        indexes = [
+            models.Index(fields=["actor", "-seq"], name="audit_actor_seq"),
+            models.Index(fields=["target_ref", "-seq"], name="audit_ref_seq"),
+            models.Index(fields=["action", "-seq"], name="audit_action_seq"),
+            models.Index(fields=["team", "-seq"], name="audit_team_seq"),
+        ]
+
+    def save(self, *args, **kwargs):
+        # Guard, not logic: an existing event is never rewritten (a trigger enforces the same
+        # on PostgreSQL for anyone who bypasses the ORM).
+        if not self._state.adding:
+            raise AppendOnlyError("audit events cannot be changed")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("audit events cannot be deleted")
+
+    def hashed_fields(self):
+        return {name: getattr(self, name) for name in HASHED_FIELDS}
+
+    def __str__(self):
+        return f"#{self.seq} {self.action}"
+
+
+class ChainHead(models.Model):
+    """The single row holding the chain's last sequence number and hash.
+
+    Every writer locks it (SELECT … FOR UPDATE) in its own transaction, so concurrent writers
+    queue and the chain never forks; a rolled-back action rolls back its event and the head."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        default_permissions = ()

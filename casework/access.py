@@ -1,0 +1,131 @@
+"""Who may do what: the one place where access to case files is decided.
+
+Rules (DESIGN.md, "Who uses it"):
+- a team lead sees and supervises every case of the teams they lead (a filter on the team,
+  no per-object rows);
+- a social worker sees the cases they are assigned to, through guardian's direct foreign-key
+  object permissions, and only while they are still a worker of the case's team;
+- auditors, coordinators and administrators open no case file, whatever else they hold;
+- superuser status grants nothing here.
+
+``get_case_for_user`` is the fetch-and-authorise function: views never fetch a case another
+way. A case the user may not see is a 404, identical to a case that does not exist, and the
+attempt is written to the audit log.
+"""
+
+import dataclasses
+
+from django.db.models import Q
+from django.http import Http404
+from guardian.shortcuts import get_objects_for_user, get_user_perms
+
+from audit.actions import Action
+from audit.services import Origin, audit_record
+from casework.models import Case, Role
+
+VIEW = "view_case"
+CHANGE = "change_case"
+
+
+@dataclasses.dataclass(frozen=True)
+class Roles:
+    worker_teams: frozenset = frozenset()
+    lead_teams: frozenset = frozenset()
+    auditor: bool = False
+    coordinator: bool = False
+    administrator: bool = False
+
+    @property
+    def casework_teams(self):
+        return self.worker_teams | self.lead_teams
+
+    @property
+    def any(self):
+        return bool(self.casework_teams or self.auditor or self.coordinator or self.administrator)
+
+
+def roles_of(user) -> Roles:
+    """The user's roles, read once per request (cached on the request's user object, which
+    Django builds anew for every request, so a revoked role counts from the next request)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Roles()
+    cached = getattr(user, "_casework_roles", None)
+    if cached is None:
+        rows = list(Role.objects.filter(user=user).values_list("kind", "team_id"))
+        kinds = {kind for kind, _ in rows}
+        cached = Roles(
+            worker_teams=frozenset(team for kind, team in rows if kind == Role.Kind.WORKER),
+            lead_teams=frozenset(team for kind, team in rows if kind == Role.Kind.LEAD),
+            auditor=Role.Kind.AUDITOR in kinds,
+            coordinator=Role.Kind.COORDINATOR in kinds,
+            administrator=Role.Kind.ADMINISTRATOR in kinds,
+        )
+        user._casework_roles = cached
+    return cached
+
+
+def visible_cases(user):
+    """Every case the user may open: the led teams' cases and the worker's assigned cases."""
+    roles = roles_of(user)
+    if not roles.casework_teams:
+        return Case.objects.none()
+    query = Q(team__in=roles.lead_teams)
+    if roles.worker_teams:
+        assigned = get_objects_for_user(
+            user, f"casework.{VIEW}", klass=Case.objects.filter(team__in=roles.worker_teams),
+            use_groups=False, with_superuser=False, accept_global_perms=False,
+        )
+        query |= Q(pk__in=assigned.values("pk"))
+    return Case.objects.filter(query)
+
+
+def assigned_cases(user):
+    """A worker's own caseload ("my cases")."""
+    roles = roles_of(user)
+    if not roles.worker_teams:
+        return Case.objects.none()
+    return get_objects_for_user(
+        user, f"casework.{VIEW}", klass=Case.objects.filter(team__in=roles.worker_teams),
+        use_groups=False, with_superuser=False, accept_global_perms=False,
+    )
+
+
+def has_case_permission(user, case, perm) -> bool:
+    roles = roles_of(user)
+    if case.team_id in roles.lead_teams:
+        return True
+    if case.team_id in roles.worker_teams:
+        # A fresh query each time: guardian's ObjectPermissionChecker caches per instance and
+        # a revoked assignment must take effect on the very next request.
+        return get_user_perms(user, case).filter(codename=perm).exists()
+    return False
+
+
+def is_lead_of(user, team) -> bool:
+    return team.pk in roles_of(user).lead_teams
+
+
+def refuse(request, *, target_type, target_id, reason, target_ref="", team=""):
+    """Audit a refused access and answer exactly like a missing object."""
+    audit_record(
+        actor=request.user, action=Action.ACCESS_REFUSED, origin=Origin.from_request(request),
+        target_type=target_type, target_id=str(target_id), target_ref=target_ref, team=team,
+        detail={"reason": reason, "path": request.path[:200]},
+    )
+    raise Http404
+
+
+def get_case_for_user(request, case_id, *, perm=VIEW) -> Case:
+    """Fetch a case and check ``perm`` on it for the request's user; 404 (audited) otherwise."""
+    case = Case.objects.select_related("team").filter(pk=case_id).first()
+    if case is None:
+        refuse(request, target_type="case", target_id=case_id, reason="missing")
+    if not has_case_permission(request.user, case, perm):
+        refuse(request, target_type="case", target_id=case.pk, reason=f"no {perm}",
+               target_ref=case.reference, team=case.team.code)
+    return case
+
+
+def require_lead(request, team):
+    if not is_lead_of(request.user, team):
+        refuse(request, target_type="team", target_id=team.code, reason="not lead", team=team.code)

@@ -1,0 +1,162 @@
+"""Deterministic, idempotent demo data: the single source of demo accounts, cases and sessions.
+
+Running it twice changes nothing: accounts and roles are created only if missing, and a team's
+cases only if the team has none yet. Later features add their demo data here.
+"""
+
+import datetime
+import random
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from audit.services import SYSTEM
+from casework import demo_people
+from casework.models import Case, ClosureReason, Role, SessionKind, Team
+from casework.national_number import make_national_number
+from casework.services.cases import case_close, case_open, session_record
+from casework.services.roles import role_grant
+
+DEFAULT_PASSWORD = "demo-Molenbeek-2026"
+FIRST_YEAR = 2023
+
+# username, full name, [(role, team code or None)]
+ACCOUNTS = [
+    ("worker.scapi", "Sara Vermeulen", [(Role.Kind.WORKER, "SCAPI")]),
+    ("worker2.scapi", "Hicham Amrani", [(Role.Kind.WORKER, "SCAPI")]),
+    ("lead.scapi", "Catherine Dumont", [(Role.Kind.LEAD, "SCAPI")]),
+    ("worker.scav", "Leila Bennani", [(Role.Kind.WORKER, "MEDLOC-SCAV")]),
+    ("worker2.scav", "Bart De Wolf", [(Role.Kind.WORKER, "MEDLOC-SCAV"), (Role.Kind.WORKER, "RAD")]),
+    ("lead.scav", "Isabelle Renard", [(Role.Kind.LEAD, "MEDLOC-SCAV")]),
+    ("worker.rad", "Samir Aouad", [(Role.Kind.WORKER, "RAD")]),
+    ("lead.rad", "Koen Verstraete", [(Role.Kind.LEAD, "RAD")]),
+    ("auditor", "Anne Lejeune", [(Role.Kind.AUDITOR, None)]),
+    ("coordinator", "Marc Hendrickx", [(Role.Kind.COORDINATOR, None)]),
+    ("admin", "Nathalie Collard", [(Role.Kind.ADMINISTRATOR, None)]),
+]
+
+# Cases opened per team per year, and the session kinds with their relative frequency.
+PROFILE = {
+    "SCAPI": {"cases": 10, "kinds": {"psychosocial_support": 5, "reintegration_followup": 3, "listening_space": 2}},
+    "MEDLOC-SCAV": {"cases": 18, "kinds": {"social_followup": 5, "psychological_followup": 4, "justice_accompaniment": 2, "weekly_dropin": 2}},
+    "RAD": {"cases": 7, "kinds": {"individual_consultation": 5, "family_support": 3, "professional_advice": 2}},
+}
+
+
+class Command(BaseCommand):
+    help = "Load deterministic demo accounts, cases and sessions (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--password", default=DEFAULT_PASSWORD, help="password of every demo account")
+        parser.add_argument("--scale", type=float, default=1.0, help="multiply the number of cases (tests use less)")
+
+    def handle(self, *args, password, scale, **options):
+        User = get_user_model()
+        teams = {team.code: team for team in Team.objects.all()}
+        admin_actor = None
+        with transaction.atomic():
+            users = {}
+            for username, full_name, roles in ACCOUNTS:
+                given, family = full_name.split(" ", 1)
+                user, created = User.objects.get_or_create(username=username, defaults={"first_name": given, "last_name": family})
+                if created or not user.check_password(password):
+                    user.set_password(password)
+                    user.save(update_fields=["password"])
+                users[username] = user
+            admin_actor = users["admin"]
+            for username, _, roles in ACCOUNTS:
+                for kind, team_code in roles:
+                    role_grant(actor=admin_actor, origin=SYSTEM, user=users[username], kind=kind, team=teams.get(team_code))
+
+        created = 0
+        for code, profile in PROFILE.items():
+            team = teams[code]
+            if Case.objects.filter(team=team).exists():
+                continue
+            created += self._seed_team(team, profile, users, scale)
+
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new cases)."))
+        self.stdout.write(f"Demo accounts (password: {password}):")
+        for username, full_name, roles in ACCOUNTS:
+            described = ", ".join(f"{kind.label}" + (f" {team}" if team else "") for kind, team in roles)
+            self.stdout.write(f"  {username:<15} {described}")
+
+    def _seed_team(self, team, profile, users, scale):
+        rng = random.Random(f"casework-demo-{team.code}")
+        today = timezone.localdate()
+        lead = next(u for name, u in users.items() if name == f"lead.{team.reference_prefix.lower()}")
+        workers = [u for u in users.values() if u.roles.filter(kind=Role.Kind.WORKER, team=team).exists()]
+        kinds = {kind.code: kind for kind in SessionKind.objects.filter(team=team)}
+        kind_codes = list(profile["kinds"])
+        kind_weights = list(profile["kinds"].values())
+        count = 0
+        for year in range(FIRST_YEAR, today.year + 1):
+            last_day = today if year == today.year else datetime.date(year, 12, 31)
+            span = (last_day - datetime.date(year, 1, 1)).days
+            for _ in range(max(1, round(profile["cases"] * scale * (last_day.timetuple().tm_yday / 365)))):
+                opened_on = datetime.date(year, 1, 1) + datetime.timedelta(days=rng.randint(0, span))
+                with transaction.atomic():
+                    case = self._seed_case(rng, team, lead, workers, kinds, kind_codes, kind_weights, opened_on, today, count)
+                count += 1
+        return count
+
+    def _seed_case(self, rng, team, lead, workers, kinds, kind_codes, kind_weights, opened_on, today, n):
+        given, family = rng.choice(demo_people.GIVEN_NAMES), rng.choice(demo_people.FAMILY_NAMES)
+        born = datetime.date(rng.randint(1958, 2006), rng.randint(1, 12), rng.randint(1, 28))
+        nrn = make_national_number(born.strftime("%y%m%d"), rng.randint(1, 998), born_2000_or_later=born.year >= 2000)
+        identity = {
+            "given_names": given, "family_name": family, "date_of_birth": born, "national_number": nrn,
+            "phone": f"+32 4{rng.randint(70, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
+            "address": f"{rng.choice(demo_people.STREETS)} {rng.randint(1, 250)}, 1080 Molenbeek-Saint-Jean",
+            "notes": rng.choice(demo_people.CASE_NOTES[rng.choice(["fr", "nl"])]).format(n=f"{team.reference_prefix}{n}"),
+        }
+        assigned = rng.sample(workers, k=1 if len(workers) == 1 or rng.random() < 0.8 else 2)
+        case = case_open(actor=lead, origin=SYSTEM, team=team, opened_on=opened_on, identity=identity,
+                         details=self._details(rng, team, opened_on, today, n), workers=assigned)
+        sessions_until = min(today, opened_on + datetime.timedelta(days=rng.randint(30, 400)))
+        for index in range(rng.randint(2, 9)):
+            held_on = opened_on + datetime.timedelta(days=rng.randint(0, max(0, (sessions_until - opened_on).days)))
+            kind = kinds[rng.choices(kind_codes, weights=kind_weights)[0]]
+            session_record(
+                actor=rng.choice(assigned), origin=SYSTEM, case=case, kind=kind, held_on=held_on,
+                duration_minutes=rng.choice([30, 45, 60, 60, 90, 120]),
+                notes=rng.choice(demo_people.SESSION_NOTES).format(n=f"{team.reference_prefix}{n}-{index}"),
+            )
+        if sessions_until < today and rng.random() < 0.7:
+            case_close(actor=lead, origin=SYSTEM, case=case, expected_version=None, closed_on=sessions_until,
+                       reason=rng.choice([r.value for r in ClosureReason]))
+        return case
+
+    def _details(self, rng, team, opened_on, today, n):
+        if team.code == "MEDLOC-SCAV":
+            from victims.models import VictimDetails as D
+
+            hotel = rng.random() < 0.15
+            return {
+                "offence": rng.choices([o.value for o in D.Offence], weights=[6, 2, 3, 2, 1, 2, 1, 1, 1, 1])[0],
+                "referral_source": rng.choice([r.value for r in D.Referral]),
+                "justice_stage": rng.choice([s.value for s in D.JusticeStage]),
+                "social_hotel_stay": hotel,
+                "social_hotel_from": opened_on if hotel else None,
+                "social_hotel_until": min(today, opened_on + datetime.timedelta(days=rng.randint(7, 90))) if hotel else None,
+            }
+        if team.code == "SCAPI":
+            from detainees.models import DetentionDetails as D
+
+            return {
+                "prison": rng.choice([p.value for p in D.Prison][:6]),
+                "detention_status": rng.choice([s.value for s in D.Status]),
+                "expected_release": opened_on + datetime.timedelta(days=rng.randint(60, 900)),
+                "reintegration_goals": rng.choice(demo_people.REINTEGRATION_GOALS).format(n=f"SCAPI{n}"),
+            }
+        from radicalisation.models import RadicalisationDetails as D
+
+        discussed = rng.random() < 0.4
+        return {
+            "requester": rng.choices([r.value for r in D.Requester], weights=[2, 3, 3])[0],
+            "concern": rng.choice([c.value for c in D.Concern]),
+            "discussed_in_csilr": discussed,
+            "csilr_date": opened_on + datetime.timedelta(days=rng.randint(0, 20)) if discussed and opened_on + datetime.timedelta(days=20) <= today else None,
+        }

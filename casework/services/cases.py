@@ -1,0 +1,250 @@
+"""State changes of case files: each a function with keyword-only arguments, an explicit
+actor and origin, one transaction, and its audit event written in that transaction.
+
+Callers (views, seed_demo, tasks) check access first through casework.access; these functions
+check the invariants that no caller may break (team membership of assigned workers, dates,
+versions)."""
+
+import datetime
+
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, remove_perm
+
+from audit.actions import Action
+from audit.services import Origin, audit_record
+from casework.access import CHANGE, VIEW
+from casework.crypto.blind_index import FULL_NAME, NATIONAL_NUMBER, blind_index
+from casework.models import Assignment, Case, ReferenceCounter, Role, Session
+
+IDENTITY_FIELDS = ("given_names", "family_name", "date_of_birth", "national_number", "phone", "address", "notes")
+
+# Team code -> the team app's details model (one row per case).
+DETAILS_MODELS = {
+    "SCAPI": "detainees.DetentionDetails",
+    "MEDLOC-SCAV": "victims.VictimDetails",
+    "RAD": "radicalisation.RadicalisationDetails",
+}
+
+
+class StaleVersion(Exception):
+    """Someone else saved the record since the form was opened (optimistic locking)."""
+
+    def __init__(self, current):
+        super().__init__("stale version")
+        self.current = current
+
+
+def details_model_for(team):
+    return apps.get_model(DETAILS_MODELS[team.code])
+
+
+def details_of(case):
+    model = details_model_for(case.team)
+    return model.objects.filter(case=case).first()
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _apply_blind_indexes(case):
+    case.name_index = blind_index(FULL_NAME, f"{case.given_names} {case.family_name}")
+    case.national_number_index = blind_index(NATIONAL_NUMBER, case.national_number or "")
+
+
+def _next_reference(team, year):
+    counter, _ = ReferenceCounter.objects.select_for_update().get_or_create(team=team, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{team.reference_prefix}-{year}-{counter.last:04d}"
+
+
+def _check_worker_of_team(worker, team):
+    if not Role.objects.filter(user=worker, kind=Role.Kind.WORKER, team=team).exists():
+        raise ValidationError(_("This person is not a social worker of the team."), code="not_team_worker")
+
+
+def _case_audit(actor, origin, action, case, **detail):
+    audit_record(
+        actor=actor, action=action, origin=origin, target_type="case", target_id=case.pk,
+        target_ref=case.reference, team=case.team.code, detail=detail,
+    )
+
+
+def case_find_duplicates(*, actor, origin: Origin, teams, national_number="", given_names="", family_name=""):
+    """Cases of ``teams`` (the actor's own) with the same national number or full name, found
+    through the blind indexes. Audited: a look-up says something about a person."""
+    nrn_index = blind_index(NATIONAL_NUMBER, national_number)
+    name_index = blind_index(FULL_NAME, f"{given_names} {family_name}")
+    matches = Case.objects.none()
+    if nrn_index:
+        matches |= Case.objects.filter(team__in=teams, national_number_index=nrn_index)
+    if name_index:
+        matches |= Case.objects.filter(team__in=teams, name_index=name_index)
+    found = list(matches.select_related("team").distinct().order_by("-opened_on")[:20])
+    audit_record(
+        actor=actor, action=Action.CASE_DUPLICATE_CHECK, origin=origin, target_type="case",
+        detail={"matches": len(found), "by_national_number": bool(nrn_index), "by_name": bool(name_index)},
+    )
+    return found
+
+
+def case_open(*, actor, origin: Origin, team, opened_on: datetime.date, identity: dict, details: dict, workers=()) -> Case:
+    if opened_on > _today():
+        raise ValidationError({"opened_on": _("A case cannot be opened in the future.")})
+    with transaction.atomic():
+        case = Case(team=team, opened_on=opened_on, reference=_next_reference(team, opened_on.year))
+        for field in IDENTITY_FIELDS:
+            if field in identity:
+                setattr(case, field, identity[field])
+        _apply_blind_indexes(case)
+        case.full_clean(exclude=["reference"])
+        case.save()
+        details_model = details_model_for(team)
+        row = details_model(case=case, **details)
+        row.full_clean(exclude=["case"])
+        row.save()
+        _case_audit(actor, origin, Action.CASE_CREATE, case)
+        for worker in workers:
+            _assign(actor=actor, origin=origin, case=case, worker=worker)
+    return case
+
+
+def _locked(model, pk, expected_version):
+    current = model.objects.select_for_update().get(pk=pk)
+    if expected_version is not None and current.version != expected_version:
+        raise StaleVersion(current)
+    return current
+
+
+def case_update(*, actor, origin: Origin, case: Case, expected_version: int, identity: dict, details: dict) -> Case:
+    """Apply edited identity and team details. Raises StaleVersion if the case changed since
+    ``expected_version``; the caller shows both versions, so neither edit is lost."""
+    with transaction.atomic():
+        current = _locked(Case, case.pk, expected_version)
+        if not current.is_open:
+            raise ValidationError(_("A closed case cannot be edited; reopen it first."))
+        changed = [f for f in IDENTITY_FIELDS if f in identity and getattr(current, f) != identity[f]]
+        for field in changed:
+            setattr(current, field, identity[field])
+        details_row = details_of(current)
+        changed_details = [f for f, v in details.items() if getattr(details_row, f) != v]
+        for field in changed_details:
+            setattr(details_row, field, details[field])
+        if changed or changed_details:
+            _apply_blind_indexes(current)
+            current.version += 1
+            current.full_clean(exclude=["reference"])
+            current.save()
+            if changed_details:
+                details_row.full_clean(exclude=["case"])
+                details_row.save()
+            _case_audit(actor, origin, Action.CASE_UPDATE, current, fields=sorted(changed + changed_details))
+    return current
+
+
+def case_close(*, actor, origin: Origin, case: Case, expected_version: int, closed_on: datetime.date, reason: str) -> Case:
+    with transaction.atomic():
+        current = _locked(Case, case.pk, expected_version)
+        if not current.is_open:
+            raise ValidationError(_("This case is already closed."))
+        if closed_on < current.opened_on:
+            raise ValidationError({"closed_on": _("A case cannot be closed before the day it was opened.")})
+        if closed_on > _today():
+            raise ValidationError({"closed_on": _("The closing date cannot be in the future.")})
+        current.status, current.closed_on, current.closure_reason = Case.Status.CLOSED, closed_on, reason
+        current.version += 1
+        current.full_clean(exclude=["reference"])
+        current.save()
+        _case_audit(actor, origin, Action.CASE_CLOSE, current, reason=reason)
+    return current
+
+
+def case_reopen(*, actor, origin: Origin, case: Case, expected_version: int) -> Case:
+    with transaction.atomic():
+        current = _locked(Case, case.pk, expected_version)
+        if current.is_open:
+            raise ValidationError(_("This case is already open."))
+        current.status, current.closed_on, current.closure_reason = Case.Status.OPEN, None, ""
+        current.version += 1
+        current.save()
+        _case_audit(actor, origin, Action.CASE_REOPEN, current)
+    return current
+
+
+def _assign(*, actor, origin, case, worker):
+    _check_worker_of_team(worker, case.team)
+    _, created = Assignment.objects.get_or_create(case=case, worker=worker, defaults={"assigned_by": actor})
+    if created:
+        assign_perm(f"casework.{VIEW}", worker, case)
+        assign_perm(f"casework.{CHANGE}", worker, case)
+        _case_audit(actor, origin, Action.CASE_ASSIGN, case, worker=worker.get_username())
+    return created
+
+
+def case_assign(*, actor, origin: Origin, case: Case, worker) -> bool:
+    """Assign a worker of the case's team: grants view and change object permissions."""
+    with transaction.atomic():
+        Case.objects.select_for_update().get(pk=case.pk)
+        return _assign(actor=actor, origin=origin, case=case, worker=worker)
+
+
+def case_unassign(*, actor, origin: Origin, case: Case, worker) -> bool:
+    """Remove a worker: the object permissions go in the same transaction, so the worker's
+    very next request is refused."""
+    with transaction.atomic():
+        Case.objects.select_for_update().get(pk=case.pk)
+        deleted, _ = Assignment.objects.filter(case=case, worker=worker).delete()
+        remove_perm(f"casework.{VIEW}", worker, case)
+        remove_perm(f"casework.{CHANGE}", worker, case)
+        if deleted:
+            _case_audit(actor, origin, Action.CASE_UNASSIGN, case, worker=worker.get_username())
+    return bool(deleted)
+
+
+def _check_session(case, kind, held_on):
+    if kind.team_id != case.team_id or not kind.active:
+        raise ValidationError({"kind": _("Choose a kind of session of this team.")})
+    if held_on > _today():
+        raise ValidationError({"held_on": _("A session cannot be recorded in the future.")})
+    if held_on < case.opened_on:
+        raise ValidationError({"held_on": _("A session cannot take place before the case was opened.")})
+
+
+def session_record(*, actor, origin: Origin, case: Case, kind, held_on, duration_minutes, notes="", worker=None) -> Session:
+    with transaction.atomic():
+        current = Case.objects.select_for_update().select_related("team").get(pk=case.pk)
+        if not current.is_open:
+            raise ValidationError(_("Sessions cannot be added to a closed case."))
+        _check_session(current, kind, held_on)
+        session = Session(case=current, kind=kind, held_on=held_on, duration_minutes=duration_minutes,
+                          notes=notes, worker=worker or actor)
+        session.full_clean()
+        session.save()
+        audit_record(actor=actor, action=Action.SESSION_CREATE, origin=origin, target_type="session",
+                     target_id=session.pk, target_ref=current.reference, team=current.team.code,
+                     detail={"kind": kind.code})
+    return session
+
+
+def session_update(*, actor, origin: Origin, session: Session, expected_version: int, kind, held_on, duration_minutes, notes) -> Session:
+    with transaction.atomic():
+        current = _locked(Session, session.pk, expected_version)
+        case = Case.objects.select_related("team").get(pk=current.case_id)
+        _check_session(case, kind, held_on)
+        values = {"kind": kind, "held_on": held_on, "duration_minutes": duration_minutes, "notes": notes}
+        changed = [f for f, v in values.items() if getattr(current, f) != v]
+        if changed:
+            for field in changed:
+                setattr(current, field, values[field])
+            current.version += 1
+            current.full_clean()
+            current.save()
+            audit_record(actor=actor, action=Action.SESSION_UPDATE, origin=origin, target_type="session",
+                         target_id=current.pk, target_ref=case.reference, team=case.team.code,
+                         detail={"fields": sorted(changed)})
+    return current

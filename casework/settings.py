@@ -1,0 +1,297 @@
+"""Settings, read from the environment only (README.md, "Configuration", lists every variable).
+
+Two modes:
+- development (``DEBUG=1``, what ``make run`` and ``make test`` use): SQLite by default, Celery
+  tasks run in process when ``REDIS_URL`` is unset, and local keys are generated under ``var/dev/``
+  on first use (never committed: ``var/`` is ignored by git).
+- production (``DEBUG`` unset or false): ``SECRET_KEY`` and the encryption keys are required and
+  a missing, default or malformed value stops start-up with one line naming the variable.
+"""
+
+from pathlib import Path
+import sys
+
+import environ
+
+from casework.crypto.keyring import KeyRingError, dev_secret, load_keyring_settings, new_key_b64
+from casework.startup import ConfigurationError, fail_startup
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DEV_DIR = BASE_DIR / "var" / "dev"
+
+env = environ.Env()
+
+
+def _read(name, default=None):
+    """A variable's value, or the content of the file named by NAME_FILE (for secrets)."""
+    file_var = f"{name}_FILE"
+    if file_var in env:
+        path = Path(env.str(file_var))
+        try:
+            return path.read_text().strip()
+        except OSError as exc:
+            raise ConfigurationError(file_var, f"cannot read {path}: {exc.strerror}") from None
+    return env.str(name, default=default)
+
+
+def _bool(name, default):
+    try:
+        return env.bool(name, default=default)
+    except ValueError:
+        raise ConfigurationError(name, "expected true/false, 1/0, yes/no") from None
+
+
+def _int(name, default):
+    try:
+        return env.int(name, default=default)
+    except ValueError:
+        raise ConfigurationError(name, "expected an integer") from None
+
+
+try:
+    DEBUG = _bool("DEBUG", False)
+
+    _INSECURE_SECRET = "django-insecure-development-only-never-use-in-production"
+    SECRET_KEY = _read("SECRET_KEY", default=_INSECURE_SECRET if DEBUG else None)
+    if not SECRET_KEY:
+        raise ConfigurationError("SECRET_KEY", "required in production (set it or SECRET_KEY_FILE)")
+    if not DEBUG and (SECRET_KEY == _INSECURE_SECRET or SECRET_KEY.startswith("django-insecure") or len(SECRET_KEY) < 32):
+        raise ConfigurationError("SECRET_KEY", "the development default or a short value is refused in production")
+
+    ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"] if DEBUG else [])
+    if not DEBUG and not ALLOWED_HOSTS:
+        raise ConfigurationError("ALLOWED_HOSTS", "required in production (comma-separated host names)")
+
+    try:
+        DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}")}
+    except (environ.ImproperlyConfigured, ValueError, KeyError) as exc:
+        raise ConfigurationError("DATABASE_URL", f"not a database URL ({exc.__class__.__name__})") from None
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        # IMMEDIATE transactions take the write lock at BEGIN, so two writers of the audit chain
+        # queue instead of failing halfway with "database is locked".
+        DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
+        Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"]["CONN_MAX_AGE"] = _int("DATABASE_CONN_MAX_AGE", 60)
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    else:
+        raise ConfigurationError("DATABASE_URL", "only postgres:// and sqlite:// are supported")
+
+    REDIS_URL = env.str("REDIS_URL", default="")
+    if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigurationError("REDIS_URL", "expected redis://host:port/db")
+
+    # Encryption keys (casework.crypto): a key ring of AES-256 master keys, newest first, and a
+    # separate HMAC key for the blind indexes.
+    try:
+        CASEWORK_KEYRING = load_keyring_settings(_read, debug=DEBUG, dev_dir=DEV_DIR)
+    except KeyRingError as exc:
+        raise ConfigurationError(exc.variable, exc.reason) from None
+
+    # Audit checkpoints (audit.checkpoints): where signed chain heads are written, outside the database.
+    AUDIT_CHECKPOINT_DIR = Path(env.str("AUDIT_CHECKPOINT_DIR", default=str(BASE_DIR / "var" / "audit-checkpoints")))
+    # Ed25519 private key (base64 of the 32 raw bytes) that signs the checkpoints; the
+    # database never holds it, so whoever can edit the database cannot forge a checkpoint.
+    AUDIT_SIGNING_KEY = _read("AUDIT_SIGNING_KEY", default=None)
+    if not AUDIT_SIGNING_KEY:
+        if not DEBUG:
+            raise ConfigurationError("AUDIT_SIGNING_KEY", "required in production (base64 Ed25519 private key, or AUDIT_SIGNING_KEY_FILE)")
+        AUDIT_SIGNING_KEY = dev_secret(DEV_DIR, "audit_signing_key", new_key_b64)
+
+    INDICATOR_SUPPRESSION_K = _int("INDICATOR_SUPPRESSION_K", 5)
+    if INDICATOR_SUPPRESSION_K < 1:
+        raise ConfigurationError("INDICATOR_SUPPRESSION_K", "must be 1 or more")
+
+    SECURE_COOKIES = _bool("SECURE_COOKIES", not DEBUG)
+except ConfigurationError as exc:
+    fail_startup(exc)
+
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "guardian",
+    "simple_history",
+    "axes",
+    "csp",
+    "casework",
+    "audit",
+    "victims",
+    "detainees",
+    "radicalisation",
+    "casework.plan",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",
+    "casework.middleware.NoStoreMiddleware",
+]
+
+ROOT_URLCONF = "casework.urls"
+WSGI_APPLICATION = "casework.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "casework.context_processors.workspaces",
+            ],
+        },
+    },
+]
+
+AUTH_USER_MODEL = "auth.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    # Guardian is installed for its object-permission tables and shortcuts; access checks go
+    # through casework.access, never through user.has_perm(obj), so no backend is needed
+    # here and no superuser shortcut can open a case.
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+# django-axes: lock an account+address pair after repeated failures.
+AXES_FAILURE_LIMIT = _int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_SENSITIVE_PARAMETERS = ["password"]
+AXES_VERBOSE = False
+
+SESSION_COOKIE_AGE = 8 * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if not DEBUG:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# django-csp: every asset is ours, so nothing but 'self' is allowed; no inline script.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "style-src": ["'self'"],
+        "script-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+    }
+}
+
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", "Français"), ("nl", "Nederlands"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/Brussels"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Caches hold nothing personal (only axes counters and similar); local memory is enough for
+# one process and Redis is used when configured so that several app hosts share lock-outs.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
+# Celery (casework/celery.py). Without REDIS_URL tasks run eagerly in the calling process.
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_RESULT_BACKEND = REDIS_URL or None
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_RESULT_EXPIRES = 3600
+# Visibility timeout longer than the longest task, so acks_late never re-delivers a running task.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {}  # filled by the apps that schedule work (see casework/celery.py)
+
+SIMPLE_HISTORY_REVERT_DISABLED = True
+# Guardian: no "AnonymousUser" row; object permissions only for real accounts.
+ANONYMOUS_USER_NAME = None
+GUARDIAN_AUTO_PREFETCH = False
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"no_control_chars": {"()": "casework.logging.ControlCharFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["no_control_chars"]},
+    },
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # The request logger would print the URL and, on errors, a traceback with local values.
+        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "django.db.backends": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
+}
+
+TESTING = "pytest" in sys.modules
+
+# Tracebacks (debug page, admin e-mails) never show local variables or POST data: they hold
+# decrypted values while a case is being rendered.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "casework.errors.ConfidentialExceptionReporterFilter"
+CSRF_FAILURE_VIEW = "casework.views.errors.csrf_failure"
+# Guardian's backend is deliberately not installed (see AUTHENTICATION_BACKENDS).
+SILENCED_SYSTEM_CHECKS = ["guardian.W001"]

@@ -1,0 +1,7 @@
+from celery import shared_task
+
+
+@shared_task(name="casework.ping")
+def ping():
+    """A task with no side effect: used by /healthz-style checks and the worker smoke tests."""
+    return "pong"

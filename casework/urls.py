@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from casework.views import errors, home
+
+admin.site.site_header = "Casework – administration"
+admin.site.site_title = "Casework"
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("healthz", home.healthz, name="healthz"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("cases/", include("casework.case_urls")),
+    path("audit/", include("audit.urls")),
+    path("indicators/", include("casework.plan.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = errors.not_found
+handler500 = errors.server_error
+handler403 = errors.forbidden
+handler400 = errors.bad_request
