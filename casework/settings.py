@@ -12,6 +12,7 @@ from pathlib import Path
 import sys
 
 import environ
+from celery.schedules import crontab
 
 from casework.crypto.keyring import KeyRingError, dev_secret, load_keyring_settings, new_key_b64
 from casework.startup import ConfigurationError, fail_startup
@@ -238,6 +239,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+if DEBUG:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise expects it even when serving from finders
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -264,7 +267,13 @@ CELERY_RESULT_EXPIRES = 3600
 # Visibility timeout longer than the longest task, so acks_late never re-delivers a running task.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE = {}  # filled by the apps that schedule work (see casework/celery.py)
+# Periodic work (run by `celery beat`; each task calls a service and holds no logic itself).
+CELERY_BEAT_SCHEDULE = {
+    "audit-checkpoint": {"task": "audit.write_checkpoint", "schedule": crontab(minute="*/10")},
+    "audit-verify": {"task": "audit.verify_chain", "schedule": crontab(hour=2, minute=15)},
+    "audit-anomalies": {"task": "audit.detect_anomalies", "schedule": crontab(hour=3, minute=0)},
+    "indicators-nightly": {"task": "plan.compute_indicators_current_year", "schedule": crontab(hour=1, minute=30)},
+}
 
 SIMPLE_HISTORY_REVERT_DISABLED = True
 # Guardian: no "AnonymousUser" row; object permissions only for real accounts.

@@ -1,0 +1,70 @@
+"""Shared fixtures: the seeded demo database and its personas.
+
+The demo data (``seed_demo``) is loaded once per test session, at a reduced scale; each test
+runs in a transaction that is rolled back, so tests see the same seeded world.
+
+``CASEWORK_REQUIRE_SERVICES=1`` (set by .ci/run) turns every skipped test into a failure, so a
+missing PostgreSQL, Redis or Chromium cannot pass CI silently.
+"""
+
+import os
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+DEMO_PASSWORD = "test-Password-4-demo"
+REQUIRE_SERVICES = os.environ.get("CASEWORK_REQUIRE_SERVICES") == "1"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("seed_demo", "--password", DEMO_PASSWORD, "--scale", "0.35", stdout=open(os.devnull, "w"))
+
+
+@pytest.fixture
+def personas(db):
+    """The demo accounts by username: worker.scapi, lead.scav, auditor, coordinator, admin, …"""
+    return {user.username: user for user in get_user_model().objects.all()}
+
+
+@pytest.fixture
+def login(client, personas):
+    """``login("worker.scapi")`` signs the test client in as that persona and returns it."""
+
+    def _login(username):
+        client.force_login(personas[username])
+        return client
+
+    return _login
+
+
+def pytest_runtest_logreport(report):
+    if REQUIRE_SERVICES and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.longrepr = f"skipped, but CASEWORK_REQUIRE_SERVICES=1 forbids skipping: {reason}"
+
+
+def require_postgres():
+    """Skip (or, in CI, fail) a test that needs PostgreSQL."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (set DATABASE_URL=postgres://…)")
+
+
+def require_redis():
+    """Return REDIS_URL after checking Redis answers; skip (or fail in CI) otherwise."""
+    from django.conf import settings
+
+    if not settings.REDIS_URL:
+        pytest.skip("needs Redis (set REDIS_URL=redis://…)")
+    import redis
+
+    try:
+        redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        pytest.skip(f"Redis at REDIS_URL does not answer: {exc.__class__.__name__}")
+    return settings.REDIS_URL

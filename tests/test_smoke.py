@@ -1,0 +1,4 @@
+def test_home_sends_worker_to_my_cases(login):
+    response = login("worker.scapi").get("/")
+    assert response.status_code == 302
+    assert response["Location"] == "/cases/"
