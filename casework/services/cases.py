@@ -7,7 +7,6 @@ versions)."""
 
 import datetime
 
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -19,16 +18,9 @@ from audit.services import Origin, audit_record
 from casework.access import CHANGE, VIEW
 from casework.crypto.blind_index import FULL_NAME, NATIONAL_NUMBER, blind_index
 from casework.models import Assignment, Case, ReferenceCounter, Role, Session
+from casework.teams import details_model_for, details_of
 
 IDENTITY_FIELDS = ("given_names", "family_name", "date_of_birth", "national_number", "phone", "address", "notes")
-
-# Team code -> the team app's details model (one row per case).
-DETAILS_MODELS = {
-    "SCAPI": "detainees.DetentionDetails",
-    "MEDLOC-SCAV": "victims.VictimDetails",
-    "RAD": "radicalisation.RadicalisationDetails",
-}
-
 
 class StaleVersion(Exception):
     """Someone else saved the record since the form was opened (optimistic locking)."""
@@ -38,13 +30,10 @@ class StaleVersion(Exception):
         self.current = current
 
 
-def details_model_for(team):
-    return apps.get_model(DETAILS_MODELS[team.code])
-
-
-def details_of(case):
-    model = details_model_for(case.team)
-    return model.objects.filter(case=case).first()
+def _save(instance, actor):
+    """Save, telling django-simple-history who made the change (also outside a request)."""
+    instance._history_user = actor
+    instance.save()
 
 
 def _today():
@@ -103,11 +92,11 @@ def case_open(*, actor, origin: Origin, team, opened_on: datetime.date, identity
                 setattr(case, field, identity[field])
         _apply_blind_indexes(case)
         case.full_clean(exclude=["reference"])
-        case.save()
+        _save(case, actor)
         details_model = details_model_for(team)
         row = details_model(case=case, **details)
         row.full_clean(exclude=["case"])
-        row.save()
+        _save(row, actor)
         _case_audit(actor, origin, Action.CASE_CREATE, case)
         for worker in workers:
             _assign(actor=actor, origin=origin, case=case, worker=worker)
@@ -139,10 +128,10 @@ def case_update(*, actor, origin: Origin, case: Case, expected_version: int, ide
             _apply_blind_indexes(current)
             current.version += 1
             current.full_clean(exclude=["reference"])
-            current.save()
+            _save(current, actor)
             if changed_details:
                 details_row.full_clean(exclude=["case"])
-                details_row.save()
+                _save(details_row, actor)
             _case_audit(actor, origin, Action.CASE_UPDATE, current, fields=sorted(changed + changed_details))
     return current
 
@@ -159,7 +148,7 @@ def case_close(*, actor, origin: Origin, case: Case, expected_version: int, clos
         current.status, current.closed_on, current.closure_reason = Case.Status.CLOSED, closed_on, reason
         current.version += 1
         current.full_clean(exclude=["reference"])
-        current.save()
+        _save(current, actor)
         _case_audit(actor, origin, Action.CASE_CLOSE, current, reason=reason)
     return current
 
@@ -171,15 +160,16 @@ def case_reopen(*, actor, origin: Origin, case: Case, expected_version: int) -> 
             raise ValidationError(_("This case is already open."))
         current.status, current.closed_on, current.closure_reason = Case.Status.OPEN, None, ""
         current.version += 1
-        current.save()
+        _save(current, actor)
         _case_audit(actor, origin, Action.CASE_REOPEN, current)
     return current
 
 
 def _assign(*, actor, origin, case, worker):
     _check_worker_of_team(worker, case.team)
-    _, created = Assignment.objects.get_or_create(case=case, worker=worker, defaults={"assigned_by": actor})
+    created = not Assignment.objects.filter(case=case, worker=worker).exists()
     if created:
+        _save(Assignment(case=case, worker=worker, assigned_by=actor), actor)
         assign_perm(f"casework.{VIEW}", worker, case)
         assign_perm(f"casework.{CHANGE}", worker, case)
         _case_audit(actor, origin, Action.CASE_ASSIGN, case, worker=worker.get_username())
@@ -198,7 +188,11 @@ def case_unassign(*, actor, origin: Origin, case: Case, worker) -> bool:
     very next request is refused."""
     with transaction.atomic():
         Case.objects.select_for_update().get(pk=case.pk)
-        deleted, _ = Assignment.objects.filter(case=case, worker=worker).delete()
+        deleted = 0
+        for assignment in Assignment.objects.filter(case=case, worker=worker):
+            assignment._history_user = actor
+            assignment.delete()
+            deleted += 1
         remove_perm(f"casework.{VIEW}", worker, case)
         remove_perm(f"casework.{CHANGE}", worker, case)
         if deleted:
@@ -224,7 +218,7 @@ def session_record(*, actor, origin: Origin, case: Case, kind, held_on, duration
         session = Session(case=current, kind=kind, held_on=held_on, duration_minutes=duration_minutes,
                           notes=notes, worker=worker or actor)
         session.full_clean()
-        session.save()
+        _save(session, actor)
         audit_record(actor=actor, action=Action.SESSION_CREATE, origin=origin, target_type="session",
                      target_id=session.pk, target_ref=current.reference, team=current.team.code,
                      detail={"kind": kind.code})
@@ -243,7 +237,7 @@ def session_update(*, actor, origin: Origin, session: Session, expected_version:
                 setattr(current, field, values[field])
             current.version += 1
             current.full_clean()
-            current.save()
+            _save(current, actor)
             audit_record(actor=actor, action=Action.SESSION_UPDATE, origin=origin, target_type="session",
                          target_id=current.pk, target_ref=case.reference, team=case.team.code,
                          detail={"fields": sorted(changed)})

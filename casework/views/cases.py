@@ -1,12 +1,336 @@
+"""Case file views. Every case is fetched through casework.access.get_case_for_user (404 and
+an audit event when the user may not see it); lists come from the permission-filtered
+selectors; every read and write is audited."""
+
+import json
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from audit.actions import Action
+from audit.services import Origin, audit_record
+from casework import access, selectors
+from casework.forms import (
+    AssignForm, CaseFilterForm, CloseForm, DuplicateConfirmForm, EmergencyAccessForm, FindForm,
+    IdentityForm, CaseOpenForm, VersionedForm,
+)
+from casework.models import Case, Team
+from casework.services import cases as services
+from casework.teams import details_form_for, details_of
+
+PAGE_SIZE = 25
+
+
+def _audit_case(request, action, case, **detail):
+    audit_record(actor=request.user, action=action, origin=Origin.from_request(request), target_type="case",
+                 target_id=case.pk, target_ref=case.reference, team=case.team.code, detail=detail)
+
+
+def _case_list(request, cases, *, teams, title, scope):
+    form = CaseFilterForm(request.GET or None, teams=teams)
+    if form.is_bound and form.is_valid():
+        cases = selectors.filter_cases(cases, **{k: v for k, v in form.cleaned_data.items() if v not in ("", None)})
+    page = Paginator(selectors.annotate_for_list(cases).order_by("-opened_on", "-reference"), PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_record(actor=request.user, action=Action.CASE_LIST, origin=Origin.from_request(request), target_type="case",
+                 detail={"scope": scope, "page": page.number, "shown": len(page.object_list)})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "casework/case_list.html", {
+        "title": title, "scope": scope, "page": page, "filter_form": form, "query": query.urlencode(),
+        "can_open": bool(access.roles_of(request.user).lead_teams),
+    })
 
 
 @login_required
 def my_cases(request):
-    return render(request, "casework/coming.html", {"what": "my cases"})
+    roles = access.roles_of(request.user)
+    if not roles.worker_teams:
+        access.refuse(request, target_type="case_list", target_id="mine", reason="not a worker")
+    return _case_list(request, access.assigned_cases(request.user), teams=roles.worker_teams, title=_("My cases"), scope="mine")
 
 
 @login_required
 def team_register(request):
-    return render(request, "casework/coming.html", {"what": "team cases"})
+    roles = access.roles_of(request.user)
+    if not roles.lead_teams:
+        access.refuse(request, target_type="case_list", target_id="team", reason="not a lead")
+    return _case_list(request, Case.objects.filter(team__in=roles.lead_teams), teams=roles.lead_teams,
+                      title=_("Team cases"), scope="team")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_create(request):
+    roles = access.roles_of(request.user)
+    if not roles.lead_teams:
+        access.refuse(request, target_type="case", target_id="new", reason="not a lead")
+    team = _chosen_team(request, roles.lead_teams)
+    if team is None:
+        # A lead of several teams first picks the team: its details form differs per team.
+        return render(request, "casework/case_create.html", {"teams": Team.objects.filter(pk__in=roles.lead_teams)})
+    data = request.POST if request.method == "POST" else None
+    open_form = CaseOpenForm(data, lead_teams=roles.lead_teams, prefix="case", initial={"team": team.pk})
+    identity_form = IdentityForm(data, prefix="identity")
+    details_form = details_form_for(team)(data, prefix="details")
+    confirm_form = DuplicateConfirmForm(data, prefix="dup")
+    duplicates = []
+    forms_valid = all(f.is_valid() for f in (open_form, identity_form, details_form, confirm_form))
+    if request.method == "POST" and forms_valid and open_form.cleaned_data["team"] != team:
+        open_form.add_error("team", _("Choose the team again: the form was for another team."))
+    elif request.method == "POST" and forms_valid:
+        origin = Origin.from_request(request)
+        identity = identity_form.identity()
+        duplicates = services.case_find_duplicates(
+            actor=request.user, origin=origin, teams=[team], national_number=identity["national_number"],
+            given_names=identity["given_names"], family_name=identity["family_name"],
+        )
+        if not duplicates or confirm_form.cleaned_data["confirm_new_person"]:
+            try:
+                case = services.case_open(
+                    actor=request.user, origin=origin, team=team, opened_on=open_form.cleaned_data["opened_on"],
+                    identity=identity, details=details_form.details(), workers=open_form.cleaned_data["workers"],
+                )
+            except ValidationError as exc:
+                open_form.add_error(None, exc)
+            else:
+                messages.success(request, _("Case %(reference)s opened.") % {"reference": case.reference})
+                return redirect("cases:detail", case_id=case.pk)
+    return render(request, "casework/case_create.html", {
+        "open_form": open_form, "identity_form": identity_form, "details_form": details_form,
+        "confirm_form": confirm_form, "duplicates": duplicates, "team": team,
+        "teams": Team.objects.filter(pk__in=roles.lead_teams),
+    })
+
+
+def _chosen_team(request, lead_teams):
+    """The team the new case is for: posted, asked for in ?team=, or the only team led."""
+    raw = request.POST.get("case-team") or request.GET.get("team")
+    if raw is None and len(lead_teams) == 1:
+        raw = next(iter(lead_teams))
+    return Team.objects.filter(pk__in=lead_teams, pk=_int_or_none(raw)).first()
+
+
+@login_required
+def case_detail(request, case_id):
+    case = access.get_case_for_user(request, case_id, perm=access.VIEW)
+    _audit_case(request, Action.CASE_VIEW, case)
+    return render(request, "casework/case_detail.html", _detail_context(request, case))
+
+
+def _detail_context(request, case, **extra):
+    return {
+        "case": case,
+        "details": details_of(case),
+        "sessions": list(selectors.sessions_of(case)),
+        "assignments": list(case.assignments.select_related("worker").order_by("worker__username")),
+        "can_change": access.has_case_permission(request.user, case, access.CHANGE),
+        "is_lead": access.is_lead_of(request.user, case.team),
+        **extra,
+    }
+
+
+@login_required
+def case_history(request, case_id):
+    case = access.get_case_for_user(request, case_id, perm=access.VIEW)
+    _audit_case(request, Action.CASE_VIEW, case, part="history")
+    return render(request, "casework/case_history.html", {"case": case, "timeline": selectors.case_timeline(case)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_edit(request, case_id):
+    case = access.get_case_for_user(request, case_id, perm=access.CHANGE)
+    if not case.is_open:
+        messages.error(request, _("A closed case cannot be edited; reopen it first."))
+        return redirect("cases:detail", case_id=case.pk)
+    details = details_of(case)
+    data = request.POST if request.method == "POST" else None
+    version_form = VersionedForm(data, initial={"version": case.version})
+    identity_form = IdentityForm(data, instance=case, prefix="identity")
+    details_form = details_form_for(case.team)(data, instance=details, prefix="details")
+    conflict = None
+    if request.method == "POST" and version_form.is_valid() and identity_form.is_valid() and details_form.is_valid():
+        try:
+            services.case_update(
+                actor=request.user, origin=Origin.from_request(request), case=case,
+                expected_version=version_form.cleaned_data["version"],
+                identity=identity_form.identity(), details=details_form.details(),
+            )
+        except services.StaleVersion as stale:
+            conflict = _conflict(stale.current, identity_form, details_form)
+            # The next save is made from the version now on screen: the user's edit is kept in
+            # the form, the other person's edit is shown beside it; nothing is lost.
+            version_form = VersionedForm(initial={"version": stale.current.version})
+        except ValidationError as exc:
+            identity_form.add_error(None, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("cases:detail", case_id=case.pk)
+    if request.method == "GET":
+        _audit_case(request, Action.CASE_VIEW, case, part="edit")
+    return render(request, "casework/case_edit.html", {
+        "case": case, "version_form": version_form, "identity_form": identity_form,
+        "details_form": details_form, "conflict": conflict,
+    })
+
+
+def _conflict(current, identity_form, details_form):
+    """The fields where the saved version differs from what this user submitted."""
+    saved_details = details_of(current)
+    rows = []
+    for form, saved in ((identity_form, current), (details_form, saved_details)):
+        for name, value in form.cleaned_data.items():
+            saved_value = getattr(saved, name)
+            if saved_value != value:
+                field = form.fields[name]
+                shown = dict(field.choices).get(saved_value, saved_value) if hasattr(field, "choices") else saved_value
+                rows.append({"label": field.label, "saved": shown})
+    return {"version": current.version, "rows": rows}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_close(request, case_id):
+    case = access.get_case_for_user(request, case_id, perm=access.CHANGE)
+    form = CloseForm(request.POST or None, case=case, initial={"version": case.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_close(actor=request.user, origin=Origin.from_request(request), case=case,
+                                expected_version=form.cleaned_data["version"],
+                                closed_on=form.cleaned_data["closed_on"], reason=form.cleaned_data["reason"])
+        except services.StaleVersion:
+            messages.error(request, _("Someone else changed this case meanwhile. Check it and close it again."))
+            return redirect("cases:detail", case_id=case.pk)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Case %(reference)s closed.") % {"reference": case.reference})
+            return redirect("cases:detail", case_id=case.pk)
+    return render(request, "casework/case_close.html", {"case": case, "form": form})
+
+
+@login_required
+@require_POST
+def case_reopen(request, case_id):
+    case = access.get_case_for_user(request, case_id, perm=access.CHANGE)
+    if not access.is_lead_of(request.user, case.team):
+        access.refuse(request, target_type="case", target_id=case.pk, reason="reopen needs lead",
+                      target_ref=case.reference, team=case.team.code)
+    form = VersionedForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_reopen(actor=request.user, origin=Origin.from_request(request), case=case,
+                                 expected_version=form.cleaned_data["version"])
+            messages.success(request, _("Case %(reference)s reopened.") % {"reference": case.reference})
+        except (services.StaleVersion, ValidationError):
+            messages.error(request, _("The case could not be reopened: it changed meanwhile. Check it and try again."))
+    return redirect("cases:detail", case_id=case.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_assignments(request, case_id):
+    case = access.get_case_for_user(request, case_id, perm=access.VIEW)
+    if not access.is_lead_of(request.user, case.team):
+        access.refuse(request, target_type="case", target_id=case.pk, reason="assignment needs lead",
+                      target_ref=case.reference, team=case.team.code)
+    form = AssignForm(request.POST or None, case=case)
+    if request.method == "POST" and "unassign" in request.POST:
+        worker = case.assignments.filter(worker_id=_int_or_none(request.POST.get("unassign"))).first()
+        if worker is None:
+            messages.error(request, _("This person is not assigned to the case."))
+        else:
+            services.case_unassign(actor=request.user, origin=Origin.from_request(request), case=case, worker=worker.worker)
+            messages.success(request, _("%(name)s no longer has access to this case.") % {"name": worker.worker.get_full_name() or worker.worker.username})
+        return redirect("cases:assignments", case_id=case.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_assign(actor=request.user, origin=Origin.from_request(request), case=case, worker=form.cleaned_data["worker"])
+        except ValidationError as exc:
+            form.add_error("worker", exc)
+        else:
+            messages.success(request, _("Worker assigned."))
+            return redirect("cases:assignments", case_id=case.pk)
+    return render(request, "casework/case_assignments.html", {
+        "case": case, "form": form, "assignments": case.assignments.select_related("worker", "assigned_by").order_by("worker__username"),
+    })
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+def case_export(request, case_id):
+    """The whole case file as JSON: for a person's access request (GDPR art. 15) or a transfer.
+    Audited as an export; the download is never cached."""
+    case = access.get_case_for_user(request, case_id, perm=access.VIEW)
+    details = details_of(case)
+    payload = {
+        "reference": case.reference, "team": case.team.code, "status": case.status,
+        "opened_on": case.opened_on, "closed_on": case.closed_on, "closure_reason": case.closure_reason,
+        "person": {f: getattr(case, f) for f in services.IDENTITY_FIELDS},
+        "details": {f.name: getattr(details, f.name) for f in details._meta.concrete_fields if f.name != "case"},
+        "workers": [a.worker.username for a in case.assignments.select_related("worker")],
+        "sessions": [
+            {"date": s.held_on, "kind": s.kind.code, "duration_minutes": s.duration_minutes, "worker": s.worker.username, "notes": s.notes}
+            for s in selectors.sessions_of(case)
+        ],
+        "exported_at": timezone.now(), "exported_by": request.user.username,
+    }
+    _audit_case(request, Action.CASE_EXPORT, case, format="json")
+    response = HttpResponse(json.dumps(payload, default=str, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{case.reference}.json"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_find(request):
+    """Find an existing file by national number or full name (blind indexes), within the
+    user's own teams. Workers see which of the matches they can open; for the others of their
+    team they may ask for emergency access, which is audited and reviewed."""
+    roles = access.roles_of(request.user)
+    if not roles.casework_teams:
+        access.refuse(request, target_type="case", target_id="find", reason="no team")
+    form = FindForm(request.POST or None)
+    results = None
+    if request.method == "POST" and form.is_valid():
+        matches = services.case_find_duplicates(
+            actor=request.user, origin=Origin.from_request(request), teams=roles.casework_teams, **form.cleaned_data)
+        visible = set(access.visible_cases(request.user).filter(pk__in=[m.pk for m in matches]).values_list("pk", flat=True))
+        results = [{"case": m, "visible": m.pk in visible} for m in matches]
+    return render(request, "casework/case_find.html", {"form": form, "results": results, "emergency_form": EmergencyAccessForm()})
+
+
+@login_required
+@require_POST
+def case_emergency(request, case_id):
+    """Break the glass: a worker of the case's team reads a case not assigned to them, once,
+    with a written reason. It grants nothing lasting and is flagged for the auditor."""
+    case = Case.objects.select_related("team").filter(pk=case_id).first()
+    roles = access.roles_of(request.user)
+    if case is None or case.team_id not in roles.worker_teams:
+        access.refuse(request, target_type="case", target_id=case_id, reason="emergency outside team",
+                      target_ref=case.reference if case else "", team=case.team.code if case else "")
+    form = EmergencyAccessForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Emergency access needs a reason of at least 15 characters."))
+        return redirect("cases:find")
+    audit_record(actor=request.user, action=Action.BREAK_GLASS, origin=Origin.from_request(request),
+                 target_type="case", target_id=case.pk, target_ref=case.reference, team=case.team.code,
+                 justification=form.cleaned_data["justification"])
+    context = _detail_context(request, case, emergency=True)
+    context["can_change"] = False
+    return render(request, "casework/case_detail.html", context)

@@ -1,0 +1,60 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from audit.services import Origin
+from casework import access
+from casework.forms import SessionForm, VersionedForm
+from casework.models import Session
+from casework.services import cases as services
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_create(request, case_id):
+    case = access.get_case_for_user(request, case_id, perm=access.CHANGE)
+    if not case.is_open:
+        messages.error(request, _("Sessions cannot be added to a closed case."))
+        return redirect("cases:detail", case_id=case.pk)
+    form = SessionForm(request.POST or None, case=case, instance=Session(case=case, worker=request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_record(actor=request.user, origin=Origin.from_request(request), case=case,
+                                    **{name: form.cleaned_data[name] for name in SessionForm.Meta.fields})
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Session recorded."))
+            return redirect("cases:detail", case_id=case.pk)
+    return render(request, "casework/session_form.html", {"case": case, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_edit(request, case_id, session_id):
+    case = access.get_case_for_user(request, case_id, perm=access.CHANGE)
+    session = case.sessions.select_related("kind").filter(pk=session_id).first()
+    if session is None:
+        access.refuse(request, target_type="session", target_id=session_id, reason="not in case",
+                      target_ref=case.reference, team=case.team.code)
+    data = request.POST if request.method == "POST" else None
+    form = SessionForm(data, case=case, instance=session)
+    version_form = VersionedForm(data, initial={"version": session.version})
+    stale = None
+    if request.method == "POST" and form.is_valid() and version_form.is_valid():
+        try:
+            services.session_update(actor=request.user, origin=Origin.from_request(request), session=session,
+                                    expected_version=version_form.cleaned_data["version"],
+                                    **{name: form.cleaned_data[name] for name in SessionForm.Meta.fields})
+        except services.StaleVersion as exc:
+            stale = exc.current
+            version_form = VersionedForm(initial={"version": stale.version})
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Session updated."))
+            return redirect("cases:detail", case_id=case.pk)
+    return render(request, "casework/session_form.html", {"case": case, "form": form, "version_form": version_form, "session": session, "stale": stale})
