@@ -8,6 +8,7 @@ Two modes:
   a missing, default or malformed value stops start-up with one line naming the variable.
 """
 
+import base64
 from pathlib import Path
 import sys
 
@@ -36,10 +37,13 @@ def _read(name, default=None):
 
 
 def _bool(name, default):
-    try:
-        return env.bool(name, default=default)
-    except ValueError:
-        raise ConfigurationError(name, "expected true/false, 1/0, yes/no") from None
+    # Strict: django-environ reads any unknown word ("maybe") as false without a word.
+    value = env.str(name, default="").strip().lower()
+    if not value:
+        return default
+    if value not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
+        raise ConfigurationError(name, "expected true/false, 1/0, yes/no")
+    return value in ("1", "true", "yes", "on")
 
 
 def _int(name, default):
@@ -63,6 +67,8 @@ try:
     if not DEBUG and not ALLOWED_HOSTS:
         raise ConfigurationError("ALLOWED_HOSTS", "required in production (comma-separated host names)")
 
+    if not env.str("DATABASE_URL", default="sqlite://").startswith(("postgres://", "postgresql://", "sqlite://")):
+        raise ConfigurationError("DATABASE_URL", "only postgres:// and sqlite:// are supported")
     try:
         DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}")}
     except (environ.ImproperlyConfigured, ValueError, KeyError) as exc:
@@ -98,7 +104,13 @@ try:
         if not DEBUG:
             raise ConfigurationError("AUDIT_SIGNING_KEY", "required in production (base64 Ed25519 private key, or AUDIT_SIGNING_KEY_FILE)")
         AUDIT_SIGNING_KEY = dev_secret(DEV_DIR, "audit_signing_key", new_key_b64)
+    try:
+        if len(base64.b64decode(AUDIT_SIGNING_KEY, validate=True)) != 32:
+            raise ValueError
+    except ValueError:  # binascii.Error (not base64) is a ValueError too
+        raise ConfigurationError("AUDIT_SIGNING_KEY", "expected base64 of a 32-byte Ed25519 private key") from None
 
+    AXES_FAILURE_LIMIT = _int("AXES_FAILURE_LIMIT", 5)  # django-axes, below
     INDICATOR_SUPPRESSION_K = _int("INDICATOR_SUPPRESSION_K", 5)
     if INDICATOR_SUPPRESSION_K < 1:
         raise ConfigurationError("INDICATOR_SUPPRESSION_K", "must be 1 or more")
@@ -187,7 +199,7 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # django-axes: lock an account+address pair after repeated failures.
-AXES_FAILURE_LIMIT = _int("AXES_FAILURE_LIMIT", 5)
+# AXES_FAILURE_LIMIT is read above, inside the block where a bad value fails start-up cleanly.
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -293,6 +305,8 @@ LOGGING = {
         # The request logger would print the URL and, on errors, a traceback with local values.
         "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "django.db.backends": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # axes logs every successful login with the username at INFO; the audit log has it.
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
 
