@@ -113,16 +113,15 @@ def celery_worker(*, env, queue, log_dir, name="worker"):
 
 
 def forget_queue(redis_url, queue):
-    """Remove what kombu left in Redis for a test queue (its binding and any unread message)."""
+    """Remove what kombu left in Redis for a test queue: the queue and its bindings (their key
+    names change between kombu versions, but each contains the queue's unique name)."""
     import redis
 
     client = redis.Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=5)
     try:
-        client.delete(queue, f"_kombu.binding.{queue}")
-        pidbox = "_kombu.binding.celery.pidbox"
-        stale = [member for member in client.smembers(pidbox) if queue.encode() in member]
-        if stale:
-            client.srem(pidbox, *stale)
+        keys = list(client.scan_iter(match=f"*{queue}*", count=1000))
+        if keys:
+            client.delete(*keys)
     finally:
         client.close()
 
