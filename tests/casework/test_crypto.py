@@ -142,3 +142,21 @@ def test_rotation_is_audited(db, settings, restore_keyring):
     before = AuditEvent.objects.filter(action="key_rotation").count()
     call_command("rotate_keys", "--no-progress", stdout=open(os.devnull, "w"))
     assert AuditEvent.objects.filter(action="key_rotation").count() == before + 1
+
+
+def test_the_debug_error_page_shows_no_local_values(rf, db):
+    """Even with DEBUG on, a traceback page hides local variables and POST data."""
+    import sys
+
+    from django.views.debug import technical_500_response
+
+    case = Case.objects.first()
+    request = rf.post("/cases/x/edit/", {"identity-family_name": case.family_name})
+    try:
+        name_in_a_local = case.family_name  # noqa: F841
+        raise RuntimeError("boom")
+    except RuntimeError:
+        response = technical_500_response(request, *sys.exc_info())
+    page = response.content.decode()
+    assert "boom" in page
+    assert case.family_name not in page
