@@ -71,6 +71,7 @@ def production_env(scratch_database, tmp_path):
         "CASEWORK_BLIND_INDEX_KEY": b64key(),
         "AUDIT_SIGNING_KEY": b64key(),
         "AUDIT_CHECKPOINT_DIR": str(tmp_path / "checkpoints"),
+        "STATIC_ROOT": str(tmp_path / "static"),  # collectstatic writes here, not into the checkout
         "DATABASE_URL": scratch_database,
         "REDIS_URL": redis_url,
         "SECURE_COOKIES": "0",  # plain http on the loopback; production sits behind TLS
@@ -154,6 +155,7 @@ def test_gunicorn_and_celery_serve_a_request_and_a_task_in_production_mode(produ
         assert headers.get_content_type() == "text/css"
         assert "immutable" in headers["Cache-Control"], "whitenoise serves hashed files as immutable"
         assert stylesheet == (ROOT / "static" / "css" / "app.css").read_text()
+        assert list((tmp_path / "static").glob("css/app.*.css")), "collected into STATIC_ROOT"
 
         # A real login (CSRF, Argon2, session in PostgreSQL) landing on a case list that is
         # decrypted with the production keys that encrypted it.
