@@ -52,6 +52,9 @@ class AuditEvent(models.Model):
             models.Index(fields=["target_ref", "-seq"], name="audit_ref_seq"),
             models.Index(fields=["action", "-seq"], name="audit_action_seq"),
             models.Index(fields=["team", "-seq"], name="audit_team_seq"),
+            # The workspace's user filter matches the username as recorded, which also finds
+            # failed logins (no actor row) and keeps old events under the name used then.
+            models.Index(fields=["actor_username", "-seq"], name="audit_username_seq"),
         ]
 
     def save(self, *args, **kwargs):
@@ -84,3 +87,63 @@ class ChainHead(models.Model):
 
     class Meta:
         default_permissions = ()
+
+
+class AnomalyQuerySet(models.QuerySet):
+    def unreviewed(self):
+        return self.filter(reviewed_at__isnull=True)
+
+    def reviewed(self):
+        return self.filter(reviewed_at__isnull=False)
+
+
+class Anomaly(models.Model):
+    """Something in the audit log an auditor should look at (audit.anomalies finds them).
+
+    One row per rule, user, day (Europe/Brussels) and ``key`` (what distinguishes several
+    findings of one rule on one day: a team code, an event's seq), so running the detection
+    again updates a finding instead of duplicating it. Holds counts, codes and sequence numbers
+    only, never a personal value: the evidence is the audit events themselves."""
+
+    class Kind(models.TextChoices):
+        MANY_CASES = "many_cases", _("many more cases read than usual")
+        OFF_HOURS = "off_hours", _("access outside working hours")
+        FOREIGN_TEAM = "foreign_team", _("attempt on a case of another team")
+        REPEATED_REFUSALS = "repeated_refusals", _("repeated refused access")
+        BREAK_GLASS = "break_glass", _("emergency access")
+
+    kind = models.CharField(_("rule"), max_length=30, choices=Kind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("user"))
+    actor_username = models.CharField(_("username"), max_length=150)
+    day = models.DateField(_("day"))
+    key = models.CharField(max_length=64, blank=True)
+    count = models.PositiveIntegerField(_("count"), default=0)
+    detail = models.JSONField(default=dict, blank=True)
+    event_seqs = models.JSONField(default=list, blank=True)
+    detected_at = models.DateTimeField(_("detected at"))
+    updated_at = models.DateTimeField(_("last updated"))
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("reviewed by"))
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_comment = models.TextField(_("review comment"), blank=True)
+    # The ANOMALY_REVIEW audit event of the current review: the tamper-evident record of it.
+    review_seq = models.PositiveBigIntegerField(null=True, blank=True)
+
+    objects = AnomalyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("anomaly")
+        verbose_name_plural = _("anomalies")
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "actor", "day", "key"], name="anomaly_unique_finding"),
+        ]
+        indexes = [models.Index(fields=["reviewed_at", "-id"], name="anomaly_queue")]
+
+    def __str__(self):
+        return f"{self.kind} {self.actor_username} {self.day}"
+
+    @property
+    def is_reviewed(self):
+        return self.reviewed_at is not None

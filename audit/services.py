@@ -1,15 +1,25 @@
-"""Writing audit events. The one way to append to the chain: ``audit_record``."""
+"""The audit app's state changes.
+
+``audit_record`` is the one way to append to the chain; every other function here appends
+through it: the auditor's own reads and exports, chain verification, anomaly detection and
+anomaly reviews. Checkpoints (files, not rows) are written here too."""
 
 import dataclasses
+import datetime
 import ipaddress
 import re
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from audit import checkpoints
 from audit.actions import Action
+from audit.anomalies import findings_between
 from audit.hashing import event_hash
-from audit.models import AuditEvent, ChainHead
+from audit.models import Anomaly, AuditEvent, ChainHead
+from audit.verification import verify_chain
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]")
 USER_AGENT_MAX = 300
@@ -29,7 +39,8 @@ class Origin:
             return cls()
         ip = request.META.get("REMOTE_ADDR") or None
         try:
-            ip = str(ipaddress.ip_address(ip)) if ip else None
+            # A zone index ("fe80::1%eth0") says nothing about the client and no database type takes it.
+            ip = str(ipaddress.ip_address(ip.split("%", 1)[0])) if ip else None
         except ValueError:
             ip = None
         return cls(client_ip=ip, user_agent=request.META.get("HTTP_USER_AGENT", ""))
@@ -42,6 +53,15 @@ def clean_text(value: str, limit: int) -> str:
     """User-supplied text: no line breaks or control characters (they could forge lines in
     logs and CSV exports), bounded length."""
     return _CONTROL.sub(" ", value or "")[:limit]
+
+
+def _stored_ip(address):
+    """The address exactly as the database will give it back (Django rewrites some IPv6 forms,
+    such as IPv4-mapped ones, before storing them), so that the hash computed now matches the
+    row read back by the verification."""
+    if not address:
+        return None
+    return AuditEvent._meta.get_field("client_ip").get_prep_value(address)
 
 
 def audit_record(*, actor, action: Action, origin: Origin = SYSTEM, target_type="", target_id="",
@@ -65,7 +85,7 @@ def audit_record(*, actor, action: Action, origin: Origin = SYSTEM, target_type=
             target_id=str(target_id or ""),
             target_ref=target_ref or "",
             team=team or "",
-            client_ip=origin.client_ip,
+            client_ip=_stored_ip(origin.client_ip),
             user_agent=clean_text(origin.user_agent, USER_AGENT_MAX),
             justification=clean_text(justification, JUSTIFICATION_MAX),
             detail=detail or {},
@@ -75,3 +95,169 @@ def audit_record(*, actor, action: Action, origin: Origin = SYSTEM, target_type=
         event.save()
         ChainHead.objects.filter(pk=1).update(seq=event.seq, hash=event.hash)
     return event
+
+
+# --- Reading the log: each look is itself an event ------------------------------------------
+
+def audit_view_record(*, actor, origin: Origin, page: str, filters: dict | None = None, target_type="",
+                      target_id="") -> AuditEvent:
+    """An auditor looked at the log (a list, a case's or a user's page, the anomalies).
+
+    The case reference of a per-case page goes into ``detail``, not ``target_ref``: the case's
+    own trail lists who touched the case, not who read its trail."""
+    return audit_record(actor=actor, action=Action.AUDIT_VIEW, origin=origin, target_type=target_type,
+                        target_id=target_id, detail={"page": page, "filters": filters or {}})
+
+
+def audit_export_record(*, actor, origin: Origin, filters: dict) -> int:
+    """Record an export of the log and return the last seq it may contain.
+
+    The export streams after this returns; bounding it by the head as it was when the export
+    was recorded makes the file reproducible and keeps the export's own event out of it."""
+    with transaction.atomic():
+        up_to = ChainHead.objects.get(pk=1).seq
+        audit_record(actor=actor, action=Action.AUDIT_EXPORT, origin=origin, target_type="audit_log",
+                     detail={"filters": filters, "up_to_seq": up_to})
+    return up_to
+
+
+# --- Integrity: checkpoints and verification ------------------------------------------------
+
+def checkpoint_write(*, where=None):
+    """Sign the chain head and store the checkpoint outside the database (audit.checkpoints).
+
+    Writes nothing when the newest checkpoint already vouches for the same head (quiet nights
+    would otherwise add identical files every ten minutes) or when the chain is still empty.
+    Not itself audited: the checkpoint files are the record, and an event would move the head
+    it has just signed."""
+    head = ChainHead.objects.get(pk=1)
+    if head.seq == 0:
+        return None
+    newest = checkpoints.checkpoint_newest(where)
+    if isinstance(newest, checkpoints.Checkpoint) and (newest.seq, newest.hash) == (head.seq, head.hash):
+        return newest
+    checkpoint = checkpoints.checkpoint_sign(seq=head.seq, hash_=head.hash, at=timezone.now())
+    path = checkpoints.checkpoint_store(checkpoint, where)
+    return dataclasses.replace(checkpoint, name=path.name)
+
+
+def chain_verify_record(*, actor=None, origin: Origin = SYSTEM, where=None):
+    """Verify the chain and its checkpoints and record the result as an AUDIT_VERIFY event.
+
+    The walk reads outside any transaction (it may take minutes on a large log); only the
+    result is appended."""
+    result = verify_chain(checkpoint_dir=where)
+    audit_record(
+        actor=actor, action=Action.AUDIT_VERIFY, origin=origin, target_type="audit_log",
+        detail={
+            "result": "ok" if result.ok else "failed",
+            "checked": result.checked,
+            "last_seq": result.last_seq,
+            "first_bad_seq": result.first_bad_seq,
+            "problems": len(result.problems),
+            "kinds": sorted({problem.kind for problem in result.problems}),
+            "checkpoints": result.checkpoints,
+        },
+    )
+    return result
+
+
+# --- Anomalies ------------------------------------------------------------------------------
+
+# A detection run never looks further back than this, however long ago the last run was.
+DETECTION_MAX_DAYS = 31
+
+
+@dataclasses.dataclass(frozen=True)
+class DetectionSummary:
+    first_day: datetime.date
+    last_day: datetime.date
+    found: int
+    created: int
+    updated: int
+    reopened: int
+
+
+def _detection_start(today):
+    """The day after which nothing has been examined yet: the last run's last day (it may
+    have run before that day ended), or yesterday on the first run."""
+    last_run = (AuditEvent.objects.filter(action=Action.ANOMALY_DETECT).order_by("-seq")
+                .values_list("detail", flat=True).first())
+    start = today - datetime.timedelta(days=1)
+    if last_run and last_run.get("to"):
+        try:
+            start = min(start, datetime.date.fromisoformat(last_run["to"]))
+        except (TypeError, ValueError):
+            pass
+    return max(start, today - datetime.timedelta(days=DETECTION_MAX_DAYS))
+
+
+def anomalies_detect(*, actor=None, origin: Origin = SYSTEM, first_day=None, last_day=None) -> DetectionSummary:
+    """Run every anomaly rule over first_day..last_day (default: since the last run) and store
+    the findings. Idempotent: a finding already stored is updated, not duplicated; a reviewed
+    finding that has grown since (more events that day) goes back to the review queue, its
+    earlier review staying in the audit log."""
+    today = timezone.localdate()
+    last_day = last_day or today
+    first_day = first_day or _detection_start(today)
+    if first_day > last_day:
+        raise ValueError("first_day is after last_day")
+    found = findings_between(first_day, last_day)
+    created = updated = reopened = 0
+    with transaction.atomic():
+        now = timezone.now()
+        for finding in found:
+            anomaly, was_created = Anomaly.objects.select_for_update().get_or_create(
+                kind=finding.kind, actor_id=finding.actor_id, day=finding.day, key=finding.key,
+                defaults={"actor_username": finding.actor_username, "count": finding.count, "detail": finding.detail,
+                          "event_seqs": finding.event_seqs, "detected_at": now, "updated_at": now},
+            )
+            if was_created:
+                created += 1
+                continue
+            if (finding.count, finding.detail, finding.event_seqs) == (anomaly.count, anomaly.detail, anomaly.event_seqs):
+                continue
+            if anomaly.is_reviewed and finding.count > anomaly.count:
+                anomaly.detail = {**finding.detail, "earlier_review_seqs": [
+                    *anomaly.detail.get("earlier_review_seqs", []), anomaly.review_seq]}
+                anomaly.reviewed_by, anomaly.reviewed_at, anomaly.review_comment, anomaly.review_seq = None, None, "", None
+                reopened += 1
+            elif not anomaly.is_reviewed:
+                anomaly.detail = finding.detail
+            else:
+                continue  # reviewed and not grown: leave the review as it was
+            anomaly.count, anomaly.event_seqs, anomaly.updated_at = finding.count, finding.event_seqs, now
+            anomaly.save()
+            updated += 1
+        audit_record(
+            actor=actor, action=Action.ANOMALY_DETECT, origin=origin, target_type="anomalies",
+            detail={"from": first_day.isoformat(), "to": last_day.isoformat(), "found": len(found),
+                    "created": created, "updated": updated, "reopened": reopened},
+        )
+    return DetectionSummary(first_day, last_day, len(found), created, updated, reopened)
+
+
+REVIEW_COMMENT_MAX = 2000
+
+
+def anomaly_review(*, actor, origin: Origin, anomaly, comment: str):
+    """Mark a finding reviewed with the auditor's comment; the review is an audit event."""
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError({"comment": _("A comment is required to mark this item reviewed.")})
+    if len(comment) > REVIEW_COMMENT_MAX:
+        raise ValidationError({"comment": _("The comment is too long.")})
+    with transaction.atomic():
+        current = Anomaly.objects.select_for_update().get(pk=anomaly.pk)
+        if current.is_reviewed:
+            raise ValidationError(_("This item has already been reviewed."))
+        event = audit_record(
+            actor=actor, action=Action.ANOMALY_REVIEW, origin=origin, target_type="anomaly", target_id=current.pk,
+            team=current.detail.get("team", ""), justification=comment,
+            detail={"kind": current.kind, "user": current.actor_username, "day": current.day.isoformat(),
+                    "count": current.count},
+        )
+        current.reviewed_by, current.reviewed_at = actor, event.at
+        current.review_comment, current.review_seq = comment, event.seq
+        current.save(update_fields=["reviewed_by", "reviewed_at", "review_comment", "review_seq"])
+    return current

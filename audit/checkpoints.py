@@ -1,0 +1,187 @@
+"""Signed checkpoints of the chain head, kept outside the database.
+
+A hash chain shows that nothing inside it was changed, but not that nothing was cut off its
+end: delete the newest events, rewind ChainHead, and the shorter chain still verifies. A
+checkpoint is the statement "at time T the chain held N events and event N hashed to H",
+signed with an Ed25519 key the database never holds (settings.AUDIT_SIGNING_KEY) and written
+as a file to settings.AUDIT_CHECKPOINT_DIR. ``verify_audit`` checks every checkpoint's
+signature, then that the chain still contains event N with hash H.
+
+One JSON file per checkpoint, named by sequence number and time so that a directory listing
+sorts them. Each is written to a temporary file, fsynced, renamed into place and the directory
+fsynced: a crash leaves either the whole checkpoint or none, never half of one.
+
+The directory must live on other storage than the database (another volume, a write-once
+bucket, a log shipper): whoever can delete both the tail of the chain and the checkpoints
+defeats the scheme.
+"""
+
+import base64
+import dataclasses
+import datetime
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from django.conf import settings
+
+FORMAT = "casework-audit-checkpoint/1"
+SUFFIX = ".json"
+
+
+@dataclasses.dataclass(frozen=True)
+class Checkpoint:
+    seq: int
+    hash: str
+    at: datetime.datetime
+    key_id: str
+    signature: str
+    name: str = ""
+
+    def signed_message(self) -> bytes:
+        return signed_message(self.seq, self.hash, self.at)
+
+
+@dataclasses.dataclass(frozen=True)
+class BadCheckpoint:
+    """A file in the checkpoint directory that is not a valid checkpoint."""
+
+    name: str
+    reason: str  # "unreadable", "unknown_key" or "signature"
+    seq: int | None = None
+
+
+def signed_message(seq: int, hash_: str, at: datetime.datetime) -> bytes:
+    # The format string is part of the message, so a signature made for anything else with
+    # this key can never pass for a checkpoint.
+    payload = {"format": FORMAT, "seq": seq, "hash": hash_, "at": _iso(at)}
+    return json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
+
+
+def _iso(at: datetime.datetime) -> str:
+    return at.astimezone(datetime.timezone.utc).isoformat(timespec="microseconds")
+
+
+def _private_key() -> Ed25519PrivateKey:
+    return Ed25519PrivateKey.from_private_bytes(base64.b64decode(settings.AUDIT_SIGNING_KEY))
+
+
+def public_key() -> Ed25519PublicKey:
+    """The verifying key, derived from the signing key in the settings."""
+    return _private_key().public_key()
+
+
+def key_id(key: Ed25519PublicKey) -> str:
+    raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return hashlib.sha256(raw).hexdigest()[:16]
+
+
+def directory() -> Path:
+    return Path(settings.AUDIT_CHECKPOINT_DIR)
+
+
+def checkpoint_sign(*, seq: int, hash_: str, at: datetime.datetime) -> Checkpoint:
+    private = _private_key()
+    signature = private.sign(signed_message(seq, hash_, at))
+    return Checkpoint(seq=seq, hash=hash_, at=at, key_id=key_id(private.public_key()),
+                      signature=base64.b64encode(signature).decode())
+
+
+def file_name(checkpoint: Checkpoint) -> str:
+    stamp = checkpoint.at.astimezone(datetime.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    return f"{checkpoint.seq:020d}-{stamp}{SUFFIX}"
+
+
+def checkpoint_store(checkpoint: Checkpoint, where: Path | None = None) -> Path:
+    """Write the checkpoint durably and atomically; return its path."""
+    where = Path(where or directory())
+    where.mkdir(parents=True, exist_ok=True)
+    content = json.dumps({
+        "format": FORMAT, "seq": checkpoint.seq, "hash": checkpoint.hash, "at": _iso(checkpoint.at),
+        "key_id": checkpoint.key_id, "signature": checkpoint.signature,
+    }, sort_keys=True, indent=1) + "\n"
+    target = where / file_name(checkpoint)
+    fd, temporary = tempfile.mkstemp(dir=where, prefix=".checkpoint-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    _fsync_directory(where)
+    return target
+
+
+def _fsync_directory(path: Path) -> None:
+    """Make the rename itself durable (POSIX; a no-op where directories cannot be opened)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _parse(path: Path, verifying_key: Ed25519PublicKey, expected_key_id: str) -> Checkpoint | BadCheckpoint:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("format") != FORMAT:
+            raise ValueError("format")
+        checkpoint = Checkpoint(
+            seq=int(data["seq"]), hash=str(data["hash"]), at=datetime.datetime.fromisoformat(data["at"]),
+            key_id=str(data["key_id"]), signature=str(data["signature"]), name=path.name,
+        )
+        if checkpoint.seq < 1 or checkpoint.at.tzinfo is None:
+            raise ValueError("values")
+        signature = base64.b64decode(checkpoint.signature, validate=True)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return BadCheckpoint(name=path.name, reason="unreadable")
+    if checkpoint.key_id != expected_key_id:
+        # Signed with another key (an old one after a rotation, or an attacker's): it proves
+        # nothing; rotating the signing key means archiving the old checkpoints.
+        return BadCheckpoint(name=path.name, reason="unknown_key", seq=checkpoint.seq)
+    try:
+        verifying_key.verify(signature, checkpoint.signed_message())
+    except InvalidSignature:
+        return BadCheckpoint(name=path.name, reason="signature", seq=checkpoint.seq)
+    return checkpoint
+
+
+def _files(where: Path) -> list[Path]:
+    if not where.is_dir():
+        return []
+    return sorted(entry for entry in where.iterdir() if entry.name.endswith(SUFFIX) and not entry.name.startswith("."))
+
+
+def checkpoints_load(where: Path | None = None) -> tuple[list[Checkpoint], list[BadCheckpoint]]:
+    """Every checkpoint in the directory, oldest first, with their signatures checked: the
+    valid ones, and the files that are not valid checkpoints."""
+    verifying_key = public_key()
+    expected = key_id(verifying_key)
+    valid, bad = [], []
+    for path in _files(Path(where or directory())):
+        parsed = _parse(path, verifying_key, expected)
+        (valid if isinstance(parsed, Checkpoint) else bad).append(parsed)
+    valid.sort(key=lambda c: (c.seq, c.at))
+    return valid, bad
+
+
+def checkpoint_newest(where: Path | None = None) -> Checkpoint | BadCheckpoint | None:
+    """The newest checkpoint file (by name: highest seq, then latest time), checked."""
+    files = _files(Path(where or directory()))
+    if not files:
+        return None
+    verifying_key = public_key()
+    return _parse(files[-1], verifying_key, key_id(verifying_key))
