@@ -116,6 +116,11 @@ try:
         raise ConfigurationError("INDICATOR_SUPPRESSION_K", "must be 1 or more")
 
     SECURE_COOKIES = _bool("SECURE_COOKIES", not DEBUG)
+
+    # Closed cases are purged (rows and history) this many days after closing.
+    CASEWORK_RETENTION_DAYS = _int("CASEWORK_RETENTION_DAYS", 5 * 365)
+    if CASEWORK_RETENTION_DAYS < 30:
+        raise ConfigurationError("CASEWORK_RETENTION_DAYS", "must be at least 30 days")
 except ConfigurationError as exc:
     fail_startup(exc)
 
@@ -285,6 +290,7 @@ CELERY_BEAT_SCHEDULE = {
     "audit-verify": {"task": "audit.verify_chain", "schedule": crontab(hour=2, minute=15)},
     "audit-anomalies": {"task": "audit.detect_anomalies", "schedule": crontab(hour=3, minute=0)},
     "indicators-nightly": {"task": "plan.compute_indicators_current_year", "schedule": crontab(hour=1, minute=30)},
+    "retention-purge": {"task": "casework.purge_expired_cases", "schedule": crontab(hour=4, minute=0)},
 }
 
 SIMPLE_HISTORY_REVERT_DISABLED = True

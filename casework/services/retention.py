@@ -1,0 +1,54 @@
+"""Retention: closed cases are purged CASEWORK_RETENTION_DAYS after closing, history included.
+
+What survives: the audit events (which hold no personal value, only the reference) and the
+indicator counts already computed for past years. Note that recomputing the indicators of a
+year whose cases were purged would count fewer sessions; compute_indicators is run for the
+current year by the nightly task, and past years' figures are kept as they were reported.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from audit.actions import Action
+from audit.services import Origin, audit_record
+from casework.models import Assignment, Case, CaseUserObjectPermission, Session
+from casework.teams import details_model_for
+
+
+def expired_cases(today=None):
+    today = today or timezone.localdate()
+    cutoff = today - datetime.timedelta(days=settings.CASEWORK_RETENTION_DAYS)
+    return Case.objects.closed().filter(closed_on__lt=cutoff)
+
+
+def case_purge(*, actor, origin: Origin, case: Case) -> None:
+    """Delete a case, its sessions, details, assignments, permissions and every history row."""
+    with transaction.atomic():
+        case = Case.objects.select_for_update().select_related("team").get(pk=case.pk)
+        details_model = details_model_for(case.team)
+        session_ids = list(Session.objects.filter(case=case).values_list("pk", flat=True))
+        Session.objects.filter(case=case).delete()
+        Session.history.filter(id__in=session_ids).delete()
+        Assignment.objects.filter(case=case).delete()
+        Assignment.history.filter(case_id=case.pk).delete()
+        details_model.objects.filter(case=case).delete()
+        details_model.history.filter(case_id=case.pk).delete()
+        CaseUserObjectPermission.objects.filter(content_object=case).delete()
+        reference, team = case.reference, case.team.code
+        case_id = case.pk
+        case.delete()
+        Case.history.filter(id=case_id).delete()
+        audit_record(actor=actor, actor_username="retention", action=Action.CASE_PURGE, origin=origin,
+                     target_type="case", target_id=case_id, target_ref=reference, team=team,
+                     detail={"sessions": len(session_ids)})
+
+
+def purge_expired_cases(*, actor=None, origin: Origin = Origin(), today=None) -> int:
+    count = 0
+    for case in expired_cases(today).iterator():
+        case_purge(actor=actor, origin=origin, case=case)
+        count += 1
+    return count
