@@ -63,3 +63,10 @@ class CaseworkUserAdmin(UserAdmin):
 
 admin.site.unregister(User)
 admin.site.register(User, CaseworkUserAdmin)
+
+# django-otp registers its devices' admin, which would show the TOTP secrets: not here. A lost
+# phone is handled with `manage.py reset_2fa <username>` (audited).
+from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
+
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)

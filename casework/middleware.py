@@ -1,3 +1,10 @@
+from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import reverse
+from django_otp import user_has_device
+from django.utils.http import urlencode
+
+
 class NoStoreMiddleware:
     """Pages of signed-in users hold confidential data: browsers and proxies must not keep them."""
 
@@ -9,3 +16,25 @@ class NoStoreMiddleware:
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
             response["Cache-Control"] = "no-store"
         return response
+
+
+class TwoFactorMiddleware:
+    """A signed-in user reaches nothing but the second-factor pages until verified: the code
+    of their enrolled device, or (where 2FA is required) enrolment first."""
+
+    EXEMPT_PREFIXES = ("/accounts/2fa/", "/accounts/logout/", "/i18n/", "/healthz", "/static/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not user.is_verified() and not request.path.startswith(self.EXEMPT_PREFIXES):
+            if user_has_device(user):
+                target = "two_factor_verify"
+            elif settings.CASEWORK_REQUIRE_2FA:
+                target = "two_factor_setup"
+            else:
+                return self.get_response(request)
+            return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)

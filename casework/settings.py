@@ -117,6 +117,10 @@ try:
 
     SECURE_COOKIES = _bool("SECURE_COOKIES", not DEBUG)
 
+    # Two-factor authentication (TOTP): required for every account in production; in
+    # development it is asked only of accounts that enrolled a device.
+    CASEWORK_REQUIRE_2FA = _bool("CASEWORK_REQUIRE_2FA", not DEBUG)
+
     # Closed cases are purged (rows and history) this many days after closing.
     CASEWORK_RETENTION_DAYS = _int("CASEWORK_RETENTION_DAYS", 5 * 365)
     if CASEWORK_RETENTION_DAYS < 30:
@@ -137,6 +141,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "casework",
     "audit",
     "victims",
@@ -153,6 +159,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "casework.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -211,6 +219,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_SENSITIVE_PARAMETERS = ["password"]
 AXES_VERBOSE = False
+
+OTP_TOTP_ISSUER = "Casework Molenbeek"
 
 SESSION_COOKIE_AGE = 8 * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from casework.views import errors, home
+from casework.views import errors, home, two_factor
 
 admin.site.site_header = "Casework – administration"
 admin.site.site_title = "Casework"
@@ -14,6 +14,8 @@ urlpatterns = [
     path("healthz", home.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/2fa/setup/", two_factor.setup, name="two_factor_setup"),
+    path("accounts/2fa/verify/", two_factor.verify, name="two_factor_verify"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("cases/", include("casework.case_urls")),
     path("audit/", include("audit.urls")),
