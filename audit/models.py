@@ -1,7 +1,11 @@
+import collections
+
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from audit.actions import Action
 from audit.hashing import HASHED_FIELDS
 
 
@@ -70,6 +74,16 @@ class AuditEvent(models.Model):
 
     def hashed_fields(self):
         return {name: getattr(self, name) for name in HASHED_FIELDS}
+
+    @property
+    def action_label(self):
+        """The action in the active language (an action unknown to this version: its code)."""
+        return Action(self.action).label if self.action in Action.values else self.action
+
+    @property
+    def detail_text(self):
+        """``detail`` as "key=value" pairs for display and export."""
+        return "; ".join(f"{key}={value}" for key, value in sorted((self.detail or {}).items()))
 
     def __str__(self):
         return f"#{self.seq} {self.action}"
@@ -147,3 +161,26 @@ class Anomaly(models.Model):
     @property
     def is_reviewed(self):
         return self.reviewed_at is not None
+
+    @property
+    def summary(self):
+        """One sentence in the active language saying what was found."""
+        # Missing keys print as "?" rather than fail: the detail of old findings may lack a newer key.
+        detail = collections.defaultdict(lambda: "?", {**self.detail, "count": self.count})
+        if self.kind == self.Kind.MANY_CASES:
+            return gettext("%(count)s distinct cases read in the day; usual day: %(median)s, threshold: %(threshold)s") % detail
+        if self.kind == self.Kind.OFF_HOURS:
+            if detail.get("weekend"):
+                return ngettext("%(count)s case action on a weekend day", "%(count)s case actions on a weekend day",
+                                self.count) % detail
+            return ngettext("%(count)s case action outside working hours (%(working_hours)s)",
+                            "%(count)s case actions outside working hours (%(working_hours)s)", self.count) % detail
+        if self.kind == self.Kind.FOREIGN_TEAM:
+            return ngettext("%(count)s refused attempt on a case of team %(team)s, which the user is not a member of",
+                            "%(count)s refused attempts on cases of team %(team)s, which the user is not a member of",
+                            self.count) % detail
+        if self.kind == self.Kind.REPEATED_REFUSALS:
+            return gettext("%(count)s refused accesses in the day (flagged from %(minimum)s)") % detail
+        if self.kind == self.Kind.BREAK_GLASS:
+            return gettext("emergency access to case %(reference)s (team %(team)s)") % detail
+        return self.get_kind_display()
