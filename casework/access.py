@@ -17,7 +17,7 @@ import dataclasses
 
 from django.db.models import Q
 from django.http import Http404
-from guardian.shortcuts import get_objects_for_user, get_user_perms
+from guardian.shortcuts import get_user_perms
 
 from audit.actions import Action
 from audit.services import Origin, audit_record
@@ -71,23 +71,17 @@ def visible_cases(user):
         return Case.objects.none()
     query = Q(team__in=roles.lead_teams)
     if roles.worker_teams:
-        assigned = get_objects_for_user(
-            user, f"casework.{VIEW}", klass=Case.objects.filter(team__in=roles.worker_teams),
-            use_groups=False, with_superuser=False, accept_global_perms=False,
-        )
-        query |= Q(pk__in=assigned.values("pk"))
+        query |= Q(pk__in=assigned_cases(user).values("pk"))
     return Case.objects.filter(query)
 
 
 def assigned_cases(user):
-    """A worker's own caseload ("my cases")."""
+    """A worker's own caseload ("my cases"): an EXISTS over guardian's direct foreign-key
+    user-permission table, which grows with the caseload, not the case table (bench/cases.py)."""
     roles = roles_of(user)
     if not roles.worker_teams:
         return Case.objects.none()
-    return get_objects_for_user(
-        user, f"casework.{VIEW}", klass=Case.objects.filter(team__in=roles.worker_teams),
-        use_groups=False, with_superuser=False, accept_global_perms=False,
-    )
+    return Case.objects.filter(team__in=roles.worker_teams).assigned_to(user)
 
 
 def has_case_permission(user, case, perm) -> bool:

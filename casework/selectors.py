@@ -1,15 +1,23 @@
 """Reads of case data for the views: permission-filtered querysets with a constant number of
 queries per page (annotations and one prefetch, whatever the page size)."""
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 
 from casework.models import Assignment, Session
 
 
 def annotate_for_list(cases):
+    """Per-case session count and last session date as correlated subqueries rather than a
+    GROUP BY over a join: the database then computes them for the page's rows only, after
+    ORDER BY … LIMIT, instead of for every case of the team."""
+    per_case = Session.objects.filter(case=OuterRef("pk")).order_by().values("case")
     return (
         cases.select_related("team")
-        .annotate(session_count=Count("sessions", distinct=True), last_session_on=Max("sessions__held_on"))
+        .annotate(
+            session_count=Coalesce(Subquery(per_case.annotate(n=Count("pk")).values("n")[:1]), 0),
+            last_session_on=Subquery(per_case.annotate(last=Max("held_on")).values("last")[:1]),
+        )
         .prefetch_related(Prefetch("assignments", queryset=Assignment.objects.select_related("worker").order_by("worker__username")))
     )
 

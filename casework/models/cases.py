@@ -91,7 +91,12 @@ class Case(models.Model):
         verbose_name_plural = _("cases")
         ordering = ["-opened_on", "-reference"]
         default_permissions = ("view", "change")
-        indexes = [models.Index(fields=["team", "status", "-opened_on"], name="case_team_status_opened")]
+        indexes = [
+            models.Index(fields=["team", "status", "-opened_on"], name="case_team_status_opened"),
+            # The team register's default order (no status filter), and the lists' order.
+            models.Index(fields=["team", "-opened_on", "-reference"], name="case_team_opened"),
+            models.Index(fields=["-opened_on", "-reference"], name="case_opened"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(closed_on__isnull=True) | Q(closed_on__gte=models.F("opened_on")),
