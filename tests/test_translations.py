@@ -119,6 +119,21 @@ def test_catalogues_are_found():
     )
 
 
+# The root catalogue leaves these apps out (Makefile, ``messages``): each keeps its own, so a
+# missing one would leave their pages in English with nothing else failing.
+OWN_CATALOGUES = ("audit", "casework/plan")
+
+
+@pytest.mark.parametrize("app", OWN_CATALOGUES)
+def test_apps_outside_the_root_catalogue_have_their_own(app):
+    missing = [
+        f"{app}/locale/{lang}/LC_MESSAGES/django.po"
+        for lang in TRANSLATED
+        if not (ROOT / app / "locale" / lang / "LC_MESSAGES" / "django.po").exists()
+    ]
+    assert not missing, f"{app} is excluded from locale/ but has no catalogue of its own: {missing}"
+
+
 def test_every_locale_directory_has_french_and_dutch():
     missing = []
     for locale_dir in sorted({p.parent.parent.parent for p in CATALOGUES}):
