@@ -16,6 +16,7 @@ import json
 from django import forms
 from django.core import exceptions
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from casework.crypto.cipher import keyring
@@ -132,7 +133,7 @@ class EncryptedCharField(EncryptedTextField):
 
     def formfield(self, **kwargs):
         return forms.CharField(
-            max_length=self.max_length, required=not self.blank, label=self.verbose_name,
+            max_length=self.max_length, required=not self.blank, label=capfirst(self.verbose_name),
             help_text=self.help_text, **{k: v for k, v in kwargs.items() if k in ("label", "help_text", "widget")},
         )
 
@@ -153,7 +154,7 @@ class EncryptedDateField(EncryptedMixin, models.TextField):
             raise exceptions.ValidationError(_("Enter a valid date."), code="invalid") from None
 
     def formfield(self, **kwargs):
-        defaults = {"required": not self.blank, "label": self.verbose_name, "help_text": self.help_text,
+        defaults = {"required": not self.blank, "label": capfirst(self.verbose_name), "help_text": self.help_text,
                     "widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         defaults.update({k: v for k, v in kwargs.items() if k in ("label", "help_text", "widget")})
         return forms.DateField(**defaults)
@@ -167,7 +168,7 @@ class EncryptedJSONField(EncryptedMixin, models.TextField):
         return json.loads(text)
 
     def formfield(self, **kwargs):
-        return forms.JSONField(required=not self.blank, label=self.verbose_name)
+        return forms.JSONField(required=not self.blank, label=capfirst(self.verbose_name))
 
 
 class _MaxLength:
