@@ -49,3 +49,13 @@ class Attacker:
 @pytest.fixture
 def attacker(db):
     return Attacker()
+
+
+@pytest.fixture
+def celery_tasks():
+    """The Celery app's task registry as a worker sees it: importing the default modules runs
+    the autodiscovery of every app's tasks.py, as the worker does when it starts."""
+    from casework.celery import app
+
+    app.loader.import_default_modules()
+    return app.tasks

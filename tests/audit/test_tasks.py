@@ -1,0 +1,60 @@
+"""The scheduled audit tasks exist under the names the beat schedule uses and do their work
+through the services: a signed checkpoint, a recorded verification."""
+
+import pytest
+from django.conf import settings
+
+from audit.actions import Action
+from audit.models import AuditEvent, ChainHead
+
+from tests.audit.conftest import Attacker
+
+
+def test_every_audit_task_of_the_beat_schedule_is_registered(celery_tasks):
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values() if entry["task"].startswith("audit.")}
+    assert scheduled == {"audit.write_checkpoint", "audit.verify_chain", "audit.detect_anomalies"}
+    assert scheduled <= set(celery_tasks)
+
+
+def test_the_checkpoint_task_signs_the_current_head(celery_tasks, checkpoint_dir, db):
+    result = celery_tasks["audit.write_checkpoint"].apply().get()
+    head = ChainHead.objects.get(pk=1)
+    assert result == {"seq": head.seq, "hash": head.hash}
+    (path,) = checkpoint_dir.iterdir()
+    assert path.name.startswith(f"{head.seq:020d}-")
+
+
+def test_the_verification_task_records_a_success(celery_tasks, db):
+    result = celery_tasks["audit.verify_chain"].apply().get()
+    event = AuditEvent.objects.filter(action=Action.AUDIT_VERIFY).order_by("-seq").first()
+    assert result == {"ok": True, "checked": event.seq - 1, "first_bad_seq": None}
+    assert (event.actor_id, event.target_type) == (None, "audit_log")
+    assert event.detail["result"] == "ok" and event.detail["first_bad_seq"] is None
+
+
+def test_the_verification_task_records_a_failure_with_the_first_bad_event(celery_tasks, db):
+    attacker = Attacker()
+    attacker.execute("UPDATE audit_auditevent SET team = 'RAD' WHERE seq = 7")
+    result = celery_tasks["audit.verify_chain"].apply().get()
+    assert result["ok"] is False and result["first_bad_seq"] == 7
+    event = AuditEvent.objects.filter(action=Action.AUDIT_VERIFY).order_by("-seq").first()
+    assert event.detail["result"] == "failed"
+    assert (event.detail["first_bad_seq"], event.detail["kinds"]) == (7, ["edited"])
+
+
+def test_the_verification_can_be_recorded_from_the_command(db):
+    import io
+
+    from django.core.management import call_command
+
+    call_command("verify_audit", "--record", stdout=io.StringIO())
+    assert AuditEvent.objects.order_by("-seq").first().action == Action.AUDIT_VERIFY
+
+
+@pytest.mark.parametrize("size", ["0", "-3"])
+def test_the_command_refuses_a_useless_batch_size(db, size):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("verify_audit", "--batch-size", size)
