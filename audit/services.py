@@ -19,7 +19,7 @@ from audit.actions import Action
 from audit.anomalies import findings_between
 from audit.hashing import event_hash
 from audit.models import Anomaly, AuditEvent, ChainHead
-from audit.verification import verify_chain
+from audit.verification import BATCH_SIZE, verify_chain
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]")
 USER_AGENT_MAX = 300
@@ -141,12 +141,12 @@ def checkpoint_write(*, where=None):
     return dataclasses.replace(checkpoint, name=path.name)
 
 
-def chain_verify_record(*, actor=None, origin: Origin = SYSTEM, where=None):
+def chain_verify_record(*, actor=None, origin: Origin = SYSTEM, where=None, batch_size: int = BATCH_SIZE):
     """Verify the chain and its checkpoints and record the result as an AUDIT_VERIFY event.
 
     The walk reads outside any transaction (it may take minutes on a large log); only the
     result is appended."""
-    result = verify_chain(checkpoint_dir=where)
+    result = verify_chain(checkpoint_dir=where, batch_size=batch_size)
     audit_record(
         actor=actor, action=Action.AUDIT_VERIFY, origin=origin, target_type="audit_log",
         detail={

@@ -25,7 +25,7 @@ class Command(BaseCommand):
             raise CommandError("--batch-size must be 1 or more")
         with translation.override(language):
             if record:
-                result = chain_verify_record(where=checkpoint_dir)
+                result = chain_verify_record(where=checkpoint_dir, batch_size=batch_size)
             else:
                 result = verify_chain(batch_size=batch_size, checkpoint_dir=checkpoint_dir)
             summary = translation.gettext(
