@@ -215,17 +215,18 @@ def anomalies_detect(*, actor=None, origin: Origin = SYSTEM, first_day=None, las
             if was_created:
                 created += 1
                 continue
-            if (finding.count, finding.detail, finding.event_seqs) == (anomaly.count, anomaly.detail, anomaly.event_seqs):
+            # The seqs of earlier reviews of a reopened finding stay with it.
+            earlier_reviews = anomaly.detail.get("earlier_review_seqs", [])
+            detail = {**finding.detail, **({"earlier_review_seqs": earlier_reviews} if earlier_reviews else {})}
+            if (finding.count, detail, finding.event_seqs) == (anomaly.count, anomaly.detail, anomaly.event_seqs):
                 continue
-            if anomaly.is_reviewed and finding.count > anomaly.count:
-                anomaly.detail = {**finding.detail, "earlier_review_seqs": [
-                    *anomaly.detail.get("earlier_review_seqs", []), anomaly.review_seq]}
+            if anomaly.is_reviewed:
+                if finding.count <= anomaly.count:
+                    continue  # reviewed and not grown: leave the review as it was
+                detail["earlier_review_seqs"] = [*earlier_reviews, anomaly.review_seq]
                 anomaly.reviewed_by, anomaly.reviewed_at, anomaly.review_comment, anomaly.review_seq = None, None, "", None
                 reopened += 1
-            elif not anomaly.is_reviewed:
-                anomaly.detail = finding.detail
-            else:
-                continue  # reviewed and not grown: leave the review as it was
+            anomaly.detail = detail
             anomaly.count, anomaly.event_seqs, anomaly.updated_at = finding.count, finding.event_seqs, now
             anomaly.save()
             updated += 1

@@ -193,6 +193,11 @@ def test_a_finding_that_grows_is_updated_and_a_reviewed_one_goes_back_to_the_que
     assert anomaly.detail["earlier_review_seqs"] == [review_seq]
     assert AuditEvent.objects.get(seq=review_seq).justification == "Team meeting preparation."
 
+    again = detect(WEDNESDAY)  # nothing new: the reopened finding keeps its history
+    anomaly.refresh_from_db()
+    assert (again.updated, again.reopened) == (0, 0)
+    assert anomaly.detail["earlier_review_seqs"] == [review_seq]
+
 
 def test_a_run_records_itself_and_the_next_run_starts_from_its_last_day(personas):
     ten_days_ago = today() - datetime.timedelta(days=10)
