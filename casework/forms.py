@@ -36,7 +36,7 @@ class IdentityForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["national_number"].help_text = _("11 digits, for example 85.07.30-033.28. Leave empty if unknown.")
-        if self.instance and self.instance.pk and self.instance.national_number and not self.is_bound:
+        if not self.instance._state.adding and self.instance.national_number and not self.is_bound:
             self.initial["national_number"] = format_national_number(self.instance.national_number)
 
     def clean_given_names(self):
@@ -134,15 +134,17 @@ class SessionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.case = case
         kinds = SessionKind.objects.filter(team=case.team, active=True)
-        if self.instance.pk:
+        if not self.instance._state.adding:
             kinds = kinds | SessionKind.objects.filter(pk=self.instance.kind_id)
         self.fields["kind"].queryset = kinds
         self.fields["kind"].label_from_instance = lambda kind: kind.name
         self.fields["duration_minutes"].min_value = 1
         self.fields["duration_minutes"].max_value = 720
         self.fields["duration_minutes"].widget.attrs.update({"min": 1, "max": 720})
-        if not self.instance.pk:
-            self.fields["held_on"].initial = timezone.localdate()
+        if self.instance._state.adding and not self.initial.get("held_on"):
+            # A ModelForm's initial values come from its instance (a new one: no date), not
+            # from the field; and a UUID primary key is set even before the first save.
+            self.initial["held_on"] = timezone.localdate()
 
     def clean_held_on(self):
         value = _not_in_future(self.cleaned_data["held_on"], _("A session cannot be recorded in the future."))
