@@ -27,6 +27,9 @@ def workspaces_for(user) -> list[Workspace]:
         spaces.append(Workspace("audit", _("Audit log"), reverse("audit:events")))
     if roles.coordinator:
         spaces.append(Workspace("indicators", _("Indicators"), reverse("plan:home")))
+    elif roles.lead_teams:
+        # Leads enter their team's activity records and attestations (never the figures).
+        spaces.append(Workspace("activities", _("Activities"), reverse("plan:entry_home")))
     if roles.administrator:
         spaces.append(Workspace("accounts", _("Accounts"), reverse("admin:index")))
     return spaces

@@ -10,12 +10,13 @@ import random
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from audit.services import SYSTEM
 from casework import demo_people
 from casework.models import Case, ClosureReason, Role, SessionKind, Team
 from casework.national_number import make_national_number
+from casework.plan.demo import seed_plan_demo
 from casework.services.cases import case_close, case_open, session_record
 from casework.services.roles import role_grant
 
@@ -77,11 +78,16 @@ class Command(BaseCommand):
                 continue
             created += self._seed_team(team, profile, users, scale)
 
+        # The coordination side (plan years, activity records, attestations, first figures)
+        # comes after the sessions it counts.
+        seed_plan_demo(self.stdout)
+
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new cases)."))
         self.stdout.write(f"Demo accounts (password: {password}):")
-        for username, full_name, roles in ACCOUNTS:
-            described = ", ".join(f"{kind.label}" + (f" {team}" if team else "") for kind, team in roles)
-            self.stdout.write(f"  {username:<15} {described}")
+        with translation.override("en"):
+            for username, full_name, roles in ACCOUNTS:
+                described = ", ".join(f"{kind.label}" + (f" {team}" if team else "") for kind, team in roles)
+                self.stdout.write(f"  {username:<15} {described}")
 
     def _seed_team(self, team, profile, users, scale):
         rng = random.Random(f"casework-demo-{team.code}")
