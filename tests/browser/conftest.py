@@ -2,8 +2,8 @@
 pytest-django's live server.
 
 Fixtures
-- ``browser``: a WebDriver with an empty cookie jar for this test, French as the browser's
-  language (as most users here). Skipped when Chromium or chromedriver is missing (a failure
+- ``browser``: a fresh Chromium WebDriver for this test, French as the browser's language
+  (as for most users here). Skipped when Chromium or chromedriver is missing (a failure
   in CI, where CASEWORK_REQUIRE_SERVICES=1). On failure, a screenshot and the page source go
   to /tmp/casework-browser/failures/.
 - ``demo_world``: the demo data, committed, so that the live server's thread sees it.
@@ -43,8 +43,7 @@ def pytest_runtest_makereport(item, call):
         item.call_failed = report.failed
 
 
-@pytest.fixture(scope="session")
-def _chromium():
+def _start_chromium():
     for path in (CHROMIUM, CHROMEDRIVER):
         if not os.access(path, os.X_OK):
             pytest.skip(f"browser tests need {path} (apt-get install chromium chromium-driver)")
@@ -61,39 +60,40 @@ def _chromium():
         options.add_argument(flag)
     options.add_experimental_option("prefs", {"intl.accept_languages": "fr"})
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    service = Service(executable_path=CHROMEDRIVER, log_output=os.devnull)
-    driver = webdriver.Chrome(service=service, options=options)
+    try:
+        driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER, log_output=os.devnull), options=options)
+    except Exception:
+        shutil.rmtree(profile, ignore_errors=True)
+        raise
     driver.set_page_load_timeout(30)
     driver.set_script_timeout(10)
-    try:
-        yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
+    return driver, profile
 
 
 @pytest.fixture
-def browser(_chromium, live_server, request):
+def browser(live_server, request):
+    """A fresh Chromium for each test: no cookie, cache or open connection survives a test
+    (an idle keep-alive connection would outlive the test in one of the live server's threads)."""
     # The live server answers each browser connection in a thread of its own; with persistent
-    # database connections (CONN_MAX_AGE, set for PostgreSQL) a thread kept alive by the
-    # browser would still hold its database session when the test database is dropped.
+    # database connections (CONN_MAX_AGE, set for PostgreSQL) such a thread would still hold its
+    # database session when the test database is dropped.
     database = connections.settings[DEFAULT_DB_ALIAS]
     conn_max_age = database.get("CONN_MAX_AGE", 0)
     database["CONN_MAX_AGE"] = 0
-    # Cookies belong to the live server's origin: open it, then forget the previous test's.
-    _chromium.get(f"{live_server.url}/healthz")
-    _chromium.delete_all_cookies()
-    _chromium.get_log("browser")  # drop console entries of earlier tests
-    yield _chromium
-    if getattr(request.node, "call_failed", False):
-        os.makedirs(FAILURES, exist_ok=True)
-        name = request.node.name.replace("/", "_")
-        _chromium.save_screenshot(f"{FAILURES}/{name}.png")
-        with open(f"{FAILURES}/{name}.html", "w") as page:
-            page.write(_chromium.page_source)
-    # Nothing may still be loading from the live server while the database is flushed.
-    _chromium.get("about:blank")
-    database["CONN_MAX_AGE"] = conn_max_age
+    driver, profile = _start_chromium()
+    try:
+        yield driver
+        if getattr(request.node, "call_failed", False):
+            os.makedirs(FAILURES, exist_ok=True)
+            name = request.node.name.replace("/", "_")
+            driver.save_screenshot(f"{FAILURES}/{name}.png")
+            with open(f"{FAILURES}/{name}.html", "w") as page:
+                page.write(driver.page_source)
+    finally:
+        # Quit before the test's database flush: nothing may still be talking to the live server.
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+        database["CONN_MAX_AGE"] = conn_max_age
 
 
 def _flush_test_database():
