@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 # Development mode for the embedded default; production sets its own environment.
 DEV_ENV := DEBUG=1
 
-.PHONY: run test install migrate seed serve messages check-messages bench clean
+.PHONY: run test install messages bench clean
 
 run: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
@@ -32,8 +32,9 @@ messages: install
 	cd casework/plan && DJANGO_SETTINGS_MODULE=casework.settings $(DEV_ENV) PYTHONPATH=../.. ../../$(BIN)/django-admin makemessages --all --no-location
 	$(DEV_ENV) $(BIN)/python manage.py compilemessages --ignore='.venv/*'
 
+# Needs PostgreSQL: make bench DATABASE_URL=postgres://postgres@127.0.0.1:5432/test
 bench: install
-	$(BIN)/python -m bench
+	$(DEV_ENV) $(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) var
