@@ -40,6 +40,23 @@ def login(client, personas):
     return _login
 
 
+@pytest.fixture(autouse=True)
+def _tasks_run_in_process_unless_marked_redis(request):
+    """Celery tasks run in the test's process, as on the embedded default, even when REDIS_URL
+    is set (CI): there no worker listens during ordinary tests, and a task sent to the broker
+    would wait forever. Tests marked ``redis`` talk to the real broker and start their own
+    worker (tests/ops)."""
+    if request.node.get_closest_marker("redis"):
+        yield
+        return
+    from casework.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = eager
+
+
 def pytest_runtest_logreport(report):
     if REQUIRE_SERVICES and report.skipped and not hasattr(report, "wasxfail"):
         report.outcome = "failed"
