@@ -182,8 +182,8 @@ def _load_operational(strategic, st_node, kinds_by_code, counts):
             counts["expected_results"] += 1
             i_nodes = r_node.get("indicators") or []
             parsed = [_indicator_fields(i, f"{where} indicator {p + 1}", kinds_by_code) for p, i in enumerate(i_nodes)]
-            indicators = _sync(Indicator, "expected_result", result, [(p, fields) for p, (fields, _) in enumerate(parsed)])
-            for indicator, (_, kinds) in zip(indicators, parsed):
+            indicators = _sync(Indicator, "expected_result", result, [(p, fields) for p, (fields, _kinds) in enumerate(parsed)])
+            for indicator, (_fields, kinds) in zip(indicators, parsed):
                 counts["indicators"] += 1
                 indicator.session_kinds.set(kinds)
 

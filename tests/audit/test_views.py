@@ -15,7 +15,7 @@ import casework.case_urls
 from audit.actions import Action
 from audit.models import Anomaly, AuditEvent
 from audit.selectors import PAGE_SIZE
-from audit.services import Origin, anomalies_detect, audit_record
+from audit.services import anomalies_detect, audit_record
 from casework.models import Case, Session
 
 NON_AUDITORS = ["worker.scapi", "lead.scav", "worker2.scav", "coordinator", "admin"]

@@ -1,15 +1,13 @@
-"""The plan's demo data on top of the seeded casework (until seed_demo calls seed_plan_demo
-itself, which is idempotent, so calling it here again is harmless), and helpers that build a
-small, fully controlled plan year with its own sessions."""
+"""Helpers that build a small, fully controlled plan year with its own sessions, on top of the
+seeded demo (whose seed_demo already ran seed_plan_demo; calling it again is harmless)."""
 
 import datetime
-import io
 import os
 
 import pytest
 
 from audit.services import SYSTEM
-from casework.models import Role, SessionKind, Team
+from casework.models import SessionKind, Team
 from casework.plan.demo import seed_plan_demo
 from casework.plan.services import plan_load
 from casework.services.cases import case_open, session_record

@@ -104,7 +104,7 @@ class Command(BaseCommand):
             for _ in range(max(1, round(profile["cases"] * scale * (last_day.timetuple().tm_yday / 365)))):
                 opened_on = datetime.date(year, 1, 1) + datetime.timedelta(days=rng.randint(0, span))
                 with transaction.atomic():
-                    case = self._seed_case(rng, team, lead, workers, kinds, kind_codes, kind_weights, opened_on, today, count)
+                    self._seed_case(rng, team, lead, workers, kinds, kind_codes, kind_weights, opened_on, today, count)
                 count += 1
         return count
 
