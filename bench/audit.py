@@ -21,15 +21,14 @@ The scratch database is dropped at the end, whatever happens. Runs in well under
 
 import datetime
 import json
-import os
 import secrets
 import statistics
-import sys
 import tempfile
 import threading
 import time
 import uuid
-from urllib.parse import urlparse, urlunparse
+
+from bench.common import scratch_database
 
 WRITERS = 8
 SECONDS = 5.0
@@ -37,41 +36,10 @@ CHAIN_EVENTS = 100_000
 ACTIONS = ["case_view", "case_list", "session_create", "case_update", "login"]
 
 
-def _scratch_url(base_url, name):
-    return urlunparse(urlparse(base_url)._replace(path=f"/{name}"))
-
-
-def _admin_connection(base_url):
-    import psycopg
-
-    parts = urlparse(base_url)
-    return psycopg.connect(host=parts.hostname or "127.0.0.1", port=parts.port or 5432, user=parts.username or "postgres",
-                           password=parts.password, dbname="postgres", autocommit=True)
-
-
 def main():
-    base_url = os.environ.get("DATABASE_URL", "")
-    if not base_url.startswith("postgres"):
-        sys.exit("bench.audit needs DATABASE_URL=postgres://… (the figures are about PostgreSQL)")
-    name = f"bench_audit_{os.getpid()}"
-    with _admin_connection(base_url) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        with tempfile.TemporaryDirectory(prefix="bench-audit-checkpoints-") as checkpoints:
-            os.environ["DATABASE_URL"] = _scratch_url(base_url, name)
-            os.environ["AUDIT_CHECKPOINT_DIR"] = checkpoints
-            os.environ.setdefault("DEBUG", "1")
-            os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casework.settings")
-            import django
-
-            django.setup()
+    with tempfile.TemporaryDirectory(prefix="bench-audit-checkpoints-") as checkpoints:
+        with scratch_database("audit", AUDIT_CHECKPOINT_DIR=checkpoints):
             run()
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        with _admin_connection(base_url) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _plain_model():

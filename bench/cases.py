@@ -15,26 +15,13 @@ The scratch database is dropped at the end. BENCH_EXPLAIN=1 also prints the work
 
 import os
 import statistics
-import sys
 import time
-from urllib.parse import urlparse, urlunparse
+
+from bench.common import scratch_database
 
 CASES = 100_000
 ASSIGNED = 332
 REPEAT = 60
-
-
-def _scratch_url(base_url, name):
-    parts = urlparse(base_url)
-    return urlunparse(parts._replace(path=f"/{name}"))
-
-
-def _admin_connection(base_url):
-    import psycopg
-
-    parts = urlparse(base_url)
-    return psycopg.connect(host=parts.hostname or "127.0.0.1", port=parts.port or 5432,
-                           user=parts.username or "postgres", password=parts.password, dbname="postgres", autocommit=True)
 
 
 def _median_ms(fn):
@@ -48,26 +35,8 @@ def _median_ms(fn):
 
 
 def main():
-    base_url = os.environ.get("DATABASE_URL", "")
-    if not base_url.startswith("postgres"):
-        sys.exit("bench.cases needs DATABASE_URL=postgres://… (the figures are about PostgreSQL)")
-    name = f"bench_cases_{os.getpid()}"
-    with _admin_connection(base_url) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        os.environ["DATABASE_URL"] = _scratch_url(base_url, name)
-        os.environ.setdefault("DEBUG", "1")
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casework.settings")
-        import django
-
-        django.setup()
+    with scratch_database("cases"):
         run()
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        with _admin_connection(base_url) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def run():

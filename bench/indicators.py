@@ -24,7 +24,8 @@ import os
 import statistics
 import sys
 import time
-from urllib.parse import urlparse, urlunparse
+
+from bench.common import scratch_database
 
 SESSIONS = int(os.environ.get("BENCH_SESSIONS", 1_000_000))
 CASES = 50_000
@@ -33,39 +34,9 @@ REPEAT = 7
 TARGET_RATIO = 1.5
 
 
-def _scratch_url(base_url, name):
-    return urlunparse(urlparse(base_url)._replace(path=f"/{name}"))
-
-
-def _admin_connection(base_url):
-    import psycopg
-
-    parts = urlparse(base_url)
-    return psycopg.connect(host=parts.hostname or "127.0.0.1", port=parts.port or 5432, user=parts.username or "postgres",
-                           password=parts.password, dbname="postgres", autocommit=True)
-
-
 def main():
-    base_url = os.environ.get("DATABASE_URL", "")
-    if not base_url.startswith("postgres"):
-        sys.exit("bench.indicators needs DATABASE_URL=postgres://… (the figures are about PostgreSQL)")
-    name = f"bench_indicators_{os.getpid()}"
-    with _admin_connection(base_url) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        os.environ["DATABASE_URL"] = _scratch_url(base_url, name)
-        os.environ.setdefault("DEBUG", "1")
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casework.settings")
-        import django
-
-        django.setup()
+    with scratch_database("indicators"):
         ratio = run()
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        with _admin_connection(base_url) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     if ratio > TARGET_RATIO:
         sys.exit(f"the service took {ratio:.2f}× the hand-written SQL (target: within {TARGET_RATIO}×)")
 
