@@ -22,6 +22,7 @@ import urllib.parse
 import urllib.request
 
 import pytest
+from django_otp.oath import totp
 
 from tests.conftest import require_postgres, require_redis
 from tests.ops.processes import BIN, ROOT, celery_worker, running, unique_queue, wait_for_result
@@ -84,6 +85,10 @@ def manage(env, *args, timeout=180):
                             text=True, timeout=timeout)
     assert result.returncode == 0, f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
     return result
+
+
+def csrf_token(page):
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
 
 
 class Client:
@@ -157,14 +162,24 @@ def test_gunicorn_and_celery_serve_a_request_and_a_task_in_production_mode(produ
         assert stylesheet == (ROOT / "static" / "css" / "app.css").read_text()
         assert list((tmp_path / "static").glob("css/app.*.css")), "collected into STATIC_ROOT"
 
-        # A real login (CSRF, Argon2, session in PostgreSQL) landing on a case list that is
-        # decrypted with the production keys that encrypted it.
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
+        # A real login (CSRF, Argon2, session in PostgreSQL), then the second factor that
+        # production requires: enrolment with the key shown on the page, and a code computed
+        # from it as an authenticator app does. The user lands on a case list decrypted with
+        # the production keys that encrypted it.
         status, _, body, url = client.request("/accounts/login/", {
-            "csrfmiddlewaretoken": token, "username": "worker.scapi", "password": PASSWORD, "next": ""})
+            "csrfmiddlewaretoken": csrf_token(body), "username": "worker.scapi", "password": PASSWORD, "next": ""})
+        assert status == 200, body[:2000]
+        setup = urllib.parse.urlsplit(url)
+        assert setup.path == "/accounts/2fa/setup/", "production requires a second factor"
+        secret = re.search(r"<code>([A-Z2-7 ]+)</code>", body).group(1).replace(" ", "")
+        code = totp(base64.b32decode(secret + "=" * (-len(secret) % 8)))
+        next_url = re.search(r'name="next" value="([^"]*)"', body).group(1)
+        status, _, body, url = client.request(f"{setup.path}?{setup.query}", {
+            "csrfmiddlewaretoken": csrf_token(body), "token": f"{code:06d}", "next": next_url})
         assert status == 200, body[:2000]
         assert urllib.parse.urlsplit(url).path == "/cases/"
         assert "worker.scapi" in body
+        assert re.search(r'<a href="/cases/[0-9a-f-]{36}/">', body), "the worker's cases are listed"
 
         # No debug page in production: the friendly 404, in the user's language.
         status, _, body, _ = client.request("/no-such-page/")
