@@ -12,9 +12,8 @@ import os
 from urllib.parse import urlsplit
 
 import pytest
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException, WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from tests.conftest import DEMO_PASSWORD
@@ -42,11 +41,29 @@ def nav_labels(browser):
     return [link.text for link in browser.find_elements(By.CSS_SELECTOR, "nav.workspaces a")]
 
 
+def _replaced(page):
+    """A wait condition: true once ``page`` (an element of the old document) is gone."""
+
+    def condition(_browser):
+        try:
+            page.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            # Mid-navigation chromedriver may answer this instead of "stale": ask again.
+            if "does not belong to the document" in str(error):
+                return False
+            raise
+        return False
+
+    return condition
+
+
 def submit(browser, button):
     """Press a form's button and wait until the next page has replaced this one."""
     page = browser.find_element(By.TAG_NAME, "html")
     button.click()
-    wait_for(browser, expected_conditions.staleness_of(page), "the form was submitted but no new page came")
+    wait_for(browser, _replaced(page), "the form was submitted but no new page came")
 
 
 def browser_login(browser, live_server, username, password=DEMO_PASSWORD, *, expect_success=True):
