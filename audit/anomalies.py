@@ -7,9 +7,11 @@ Days are calendar days in settings.TIME_ZONE (Europe/Brussels). The rules:
   over the previous BASELINE_DAYS days *on which they read at least one case*. Days off do not
   count: a part-time worker's usual day is one they worked. The floor keeps a newcomer (no
   history, median 0) or a quiet worker from being flagged for an ordinary busy day.
-- ``off_hours``: case work (reading, changing, assigning, sessions, emergency access) before
-  WORKDAY_START_HOUR, from WORKDAY_END_HOUR, or on a Saturday or Sunday. Public holidays are
-  not known to the product and are not flagged.
+- ``off_hours``: case work (reading, changing, assigning, sessions, emergency access) done
+  through the web (events with a client address) before WORKDAY_START_HOUR, from
+  WORKDAY_END_HOUR, or on a Saturday or Sunday. Commands and tasks run by operators (demo
+  seeding, imports) carry no client address and are not anyone's working hours. Public
+  holidays are not known to the product and are not flagged.
 - ``foreign_team``: refused access to a case of a team the user is neither a worker nor a lead
   of (membership as it is now: a revoked member's later attempts are foreign).
 - ``repeated_refusals``: REPEATED_REFUSALS_MIN or more refused accesses in a day.
@@ -133,7 +135,7 @@ def many_cases(first_day, last_day) -> list[Finding]:
 
 def off_hours(first_day, last_day) -> list[Finding]:
     tz = timezone.get_default_timezone()
-    work = (_events(first_day, last_day).filter(action__in=CASE_WORK_ACTIONS)
+    work = (_events(first_day, last_day).filter(action__in=CASE_WORK_ACTIONS, client_ip__isnull=False)
             .annotate(local_hour=ExtractHour("at", tzinfo=tz), local_weekday=ExtractIsoWeekDay("at", tzinfo=tz))
             .filter(_off_hours_filter()))
     rows = _by_day(work).values("actor_id", "day").annotate(events=Count("seq"), username=Max("actor_username"))

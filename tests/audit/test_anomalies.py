@@ -28,6 +28,9 @@ def brussels(day, hour, minute=0, second=0):
     return datetime.datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=BRUSSELS)
 
 
+WEB = Origin(client_ip="192.0.2.10", user_agent="Mozilla/5.0 (test)")
+
+
 def at(moment):
     """Write events as if it were ``moment`` (audit_record stamps them with timezone.now())."""
     return mock.patch("audit.services.timezone.now", return_value=moment)
@@ -97,9 +100,9 @@ def test_case_work_before_seven_after_eight_or_at_the_weekend_is_flagged(persona
                    brussels(WEDNESDAY, 20), brussels(SATURDAY, 11)):
         with at(moment):
             audit_record(actor=worker, action=Action.SESSION_CREATE, target_type="session", target_id=uuid.uuid4(),
-                         target_ref="SCAPI-2025-0001", team="SCAPI")
+                         target_ref="SCAPI-2025-0001", team="SCAPI", origin=WEB)
     with at(brussels(WEDNESDAY, 23)):
-        audit_record(actor=worker, action=Action.LOGIN)  # not case work
+        audit_record(actor=worker, action=Action.LOGIN, origin=WEB)  # not case work
     detect(WEDNESDAY, SATURDAY)
     weekday, weekend = sorted(findings(Anomaly.Kind.OFF_HOURS, worker), key=lambda a: a.day)
     assert (weekday.day, weekday.count, weekday.detail["weekend"]) == (WEDNESDAY, 2, False)
@@ -111,7 +114,7 @@ def test_case_work_before_seven_after_eight_or_at_the_weekend_is_flagged(persona
 def test_working_hours_can_be_changed_in_the_settings(personas, settings):
     settings.AUDIT_WORKDAY_END_HOUR = 21
     with at(brussels(WEDNESDAY, 20, 30)):
-        audit_record(actor=personas["worker.scapi"], action=Action.CASE_VIEW, target_type="case", target_id=uuid.uuid4())
+        audit_record(actor=personas["worker.scapi"], action=Action.CASE_VIEW, target_type="case", target_id=uuid.uuid4(), origin=WEB)
     detect(WEDNESDAY)
     assert findings(Anomaly.Kind.OFF_HOURS) == []
 
@@ -119,10 +122,18 @@ def test_working_hours_can_be_changed_in_the_settings(personas, settings):
 def test_working_hours_are_read_in_brussels_time(personas):
     # 05:30 UTC in March is 06:30 in Brussels: before the working day.
     with at(datetime.datetime(2025, 3, 12, 5, 30, tzinfo=datetime.timezone.utc)):
-        audit_record(actor=personas["worker.rad"], action=Action.CASE_VIEW, target_type="case", target_id=uuid.uuid4())
+        audit_record(actor=personas["worker.rad"], action=Action.CASE_VIEW, target_type="case", target_id=uuid.uuid4(), origin=WEB)
     detect(WEDNESDAY)
     (anomaly,) = findings(Anomaly.Kind.OFF_HOURS, personas["worker.rad"])
     assert anomaly.day == WEDNESDAY
+
+
+def test_commands_and_tasks_at_night_are_not_anyones_working_hours(personas):
+    # seed_demo, imports and Celery tasks write without a client address.
+    with at(brussels(WEDNESDAY, 23)):
+        audit_record(actor=personas["lead.scav"], action=Action.CASE_CREATE, target_type="case", target_id=uuid.uuid4())
+    detect(WEDNESDAY)
+    assert findings(Anomaly.Kind.OFF_HOURS) == []
 
 
 # --- refused access ---------------------------------------------------------------------------

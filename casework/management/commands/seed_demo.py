@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone, translation
 
+from audit.demo import seed_audit_demo
 from audit.services import SYSTEM
 from casework import demo_people
 from casework.models import Case, ClosureReason, Role, SessionKind, Team
@@ -81,6 +82,7 @@ class Command(BaseCommand):
         # The coordination side (plan years, activity records, attestations, first figures)
         # comes after the sessions it counts.
         seed_plan_demo(self.stdout)
+        seed_audit_demo(self.stdout)
 
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new cases)."))
         self.stdout.write(f"Demo accounts (password: {password}):")
