@@ -79,6 +79,8 @@ try:
         DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
         Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        if not DATABASES["default"].get("NAME"):
+            raise ConfigurationError("DATABASE_URL", "names no database (postgres://user@host:5432/NAME)")
         DATABASES["default"]["CONN_MAX_AGE"] = _int("DATABASE_CONN_MAX_AGE", 60)
         DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     else:

@@ -124,6 +124,7 @@ def test_a_malformed_audit_signing_key_is_refused(value):
     "not-a-url",
     "mysql://casework@127.0.0.1/casework",
     "postgres://casework@127.0.0.1:notaport/casework",
+    "postgres://casework@127.0.0.1:5432",
 ])
 def test_a_malformed_database_url_is_named(value):
     assert_refused(start(production_env(DATABASE_URL=value)), "DATABASE_URL")
