@@ -10,7 +10,6 @@ Two modes:
 
 import base64
 from pathlib import Path
-import sys
 
 import environ
 from celery.schedules import crontab
@@ -328,7 +327,6 @@ LOGGING = {
     },
 }
 
-TESTING = "pytest" in sys.modules
 
 # Tracebacks (debug page, admin e-mails) never show local variables or POST data: they hold
 # decrypted values while a case is being rendered.

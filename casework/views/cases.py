@@ -243,12 +243,13 @@ def case_assignments(request, case_id):
                       target_ref=case.reference, team=case.team.code)
     form = AssignForm(request.POST or None, case=case)
     if request.method == "POST" and "unassign" in request.POST:
-        worker = case.assignments.filter(worker_id=_int_or_none(request.POST.get("unassign"))).first()
-        if worker is None:
+        assignment = case.assignments.select_related("worker").filter(worker_id=_int_or_none(request.POST.get("unassign"))).first()
+        if assignment is None:
             messages.error(request, _("This person is not assigned to the case."))
         else:
-            services.case_unassign(actor=request.user, origin=Origin.from_request(request), case=case, worker=worker.worker)
-            messages.success(request, _("%(name)s no longer has access to this case.") % {"name": worker.worker.get_full_name() or worker.worker.username})
+            worker = assignment.worker
+            services.case_unassign(actor=request.user, origin=Origin.from_request(request), case=case, worker=worker)
+            messages.success(request, _("%(name)s no longer has access to this case.") % {"name": worker.get_full_name() or worker.username})
         return redirect("cases:assignments", case_id=case.pk)
     if request.method == "POST" and form.is_valid():
         try:
