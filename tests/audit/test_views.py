@@ -82,7 +82,7 @@ def test_the_landing_page_shows_the_chain_status_and_the_newest_events(login):
     html = response.content.decode()
     assert 'class="card grid audit-status"' in html
     newest = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True)[1]  # [0] is this very view
-    assert f"<td>{newest}</td>" in html
+    assert f"<td class=\"nowrap\">{newest}</td>" in html
 
 
 def test_the_landing_page_shows_the_last_verification_and_checkpoint(login):
@@ -97,7 +97,7 @@ def test_the_landing_page_shows_the_last_verification_and_checkpoint(login):
 
 
 def _rows(response):
-    return [int(seq) for seq in re.findall(r"<tr>\s*<td>(\d+)</td>", response.content.decode())]
+    return [int(seq) for seq in re.findall(r"<tr>\s*<td class=\"nowrap\">(\d+)</td>", response.content.decode())]
 
 
 def test_older_pages_follow_the_last_seq_of_the_page_not_an_offset(login):
