@@ -57,7 +57,8 @@ def _check_worker_of_team(worker, team):
         raise ValidationError(_("This person is not a social worker of the team."), code="not_team_worker")
 
 
-def _case_audit(actor, origin, action, case, **detail):
+def case_event_record(*, actor, origin: Origin, action: Action, case: Case, **detail):
+    """The audit event of an action on a case (a read by a view, or a change by a service)."""
     audit_record(
         actor=actor, action=action, origin=origin, target_type="case", target_id=case.pk,
         target_ref=case.reference, team=case.team.code, detail=detail,
@@ -97,7 +98,7 @@ def case_open(*, actor, origin: Origin, team, opened_on: datetime.date, identity
         row = details_model(case=case, **details)
         row.full_clean(exclude=["case"])
         _save(row, actor)
-        _case_audit(actor, origin, Action.CASE_CREATE, case)
+        case_event_record(actor=actor, origin=origin, action=Action.CASE_CREATE, case=case)
         for worker in workers:
             _assign(actor=actor, origin=origin, case=case, worker=worker)
     return case
@@ -132,7 +133,7 @@ def case_update(*, actor, origin: Origin, case: Case, expected_version: int, ide
             if changed_details:
                 details_row.full_clean(exclude=["case"])
                 _save(details_row, actor)
-            _case_audit(actor, origin, Action.CASE_UPDATE, current, fields=sorted(changed + changed_details))
+            case_event_record(actor=actor, origin=origin, action=Action.CASE_UPDATE, case=current, fields=sorted(changed + changed_details))
     return current
 
 
@@ -149,7 +150,7 @@ def case_close(*, actor, origin: Origin, case: Case, expected_version: int, clos
         current.version += 1
         current.full_clean(exclude=["reference"])
         _save(current, actor)
-        _case_audit(actor, origin, Action.CASE_CLOSE, current, reason=reason)
+        case_event_record(actor=actor, origin=origin, action=Action.CASE_CLOSE, case=current, reason=reason)
     return current
 
 
@@ -161,7 +162,7 @@ def case_reopen(*, actor, origin: Origin, case: Case, expected_version: int) -> 
         current.status, current.closed_on, current.closure_reason = Case.Status.OPEN, None, ""
         current.version += 1
         _save(current, actor)
-        _case_audit(actor, origin, Action.CASE_REOPEN, current)
+        case_event_record(actor=actor, origin=origin, action=Action.CASE_REOPEN, case=current)
     return current
 
 
@@ -172,7 +173,7 @@ def _assign(*, actor, origin, case, worker):
         _save(Assignment(case=case, worker=worker, assigned_by=actor), actor)
         assign_perm(f"casework.{VIEW}", worker, case)
         assign_perm(f"casework.{CHANGE}", worker, case)
-        _case_audit(actor, origin, Action.CASE_ASSIGN, case, worker=worker.get_username())
+        case_event_record(actor=actor, origin=origin, action=Action.CASE_ASSIGN, case=case, worker=worker.get_username())
     return created
 
 
@@ -196,7 +197,7 @@ def case_unassign(*, actor, origin: Origin, case: Case, worker) -> bool:
         remove_perm(f"casework.{VIEW}", worker, case)
         remove_perm(f"casework.{CHANGE}", worker, case)
         if deleted:
-            _case_audit(actor, origin, Action.CASE_UNASSIGN, case, worker=worker.get_username())
+            case_event_record(actor=actor, origin=origin, action=Action.CASE_UNASSIGN, case=case, worker=worker.get_username())
     return bool(deleted)
 
 

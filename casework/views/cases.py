@@ -29,8 +29,7 @@ PAGE_SIZE = 25
 
 
 def _audit_case(request, action, case, **detail):
-    audit_record(actor=request.user, action=action, origin=Origin.from_request(request), target_type="case",
-                 target_id=case.pk, target_ref=case.reference, team=case.team.code, detail=detail)
+    services.case_event_record(actor=request.user, origin=Origin.from_request(request), action=action, case=case, **detail)
 
 
 def _case_list(request, cases, *, teams, title, scope):
