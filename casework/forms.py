@@ -21,13 +21,20 @@ def _not_in_future(value, message):
     return value
 
 
+class FieldValuesForm(forms.ModelForm):
+    """A model form whose cleaned values are handed to a service (not saved by the form)."""
+
+    def field_values(self):
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+
 class VersionedForm(forms.Form):
     """Carries the version the user started from (optimistic locking)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
-class IdentityForm(forms.ModelForm):
+class IdentityForm(FieldValuesForm):
     class Meta:
         model = Case
         fields = ["given_names", "family_name", "date_of_birth", "national_number", "phone", "address", "notes"]
@@ -54,9 +61,6 @@ class IdentityForm(forms.ModelForm):
         if value and value < datetime.date(1900, 1, 1):
             raise ValidationError(_("Enter a date of birth after 1900."), code="too_old")
         return value
-
-    def identity(self):
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
 class CaseOpenForm(forms.Form):

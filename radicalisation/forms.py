@@ -1,13 +1,11 @@
-from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from casework.forms import DATE_WIDGET, FieldValuesForm
 from radicalisation.models import RadicalisationDetails
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
-
-class RadicalisationDetailsForm(forms.ModelForm):
+class RadicalisationDetailsForm(FieldValuesForm):
     class Meta:
         model = RadicalisationDetails
         fields = ["requester", "concern", "discussed_in_csilr", "csilr_date"]
@@ -21,6 +19,3 @@ class RadicalisationDetailsForm(forms.ModelForm):
         if when and when > timezone.localdate():
             self.add_error("csilr_date", _("The CSIL-R date cannot be in the future."))
         return cleaned
-
-    def details(self):
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}

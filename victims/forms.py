@@ -1,13 +1,11 @@
-from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from casework.forms import DATE_WIDGET, FieldValuesForm
 from victims.models import VictimDetails
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
-
-class VictimDetailsForm(forms.ModelForm):
+class VictimDetailsForm(FieldValuesForm):
     class Meta:
         model = VictimDetails
         fields = ["offence", "referral_source", "justice_stage", "social_hotel_stay", "social_hotel_from", "social_hotel_until"]
@@ -23,6 +21,3 @@ class VictimDetailsForm(forms.ModelForm):
         if start and start > timezone.localdate():
             self.add_error("social_hotel_from", _("The start of the stay cannot be in the future."))
         return cleaned
-
-    def details(self):
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}

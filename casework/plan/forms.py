@@ -7,9 +7,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from casework.forms import DATE_WIDGET
 from casework.plan.models import DESCRIPTION_MAX, EVIDENCE_MAX, QUANTITY_MAX
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class _Dated(forms.Form):

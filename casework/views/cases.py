@@ -85,7 +85,7 @@ def case_create(request):
         open_form.add_error("team", _("Choose the team again: the form was for another team."))
     elif request.method == "POST" and forms_valid:
         origin = Origin.from_request(request)
-        identity = identity_form.identity()
+        identity = identity_form.field_values()
         duplicates = services.case_find_duplicates(
             actor=request.user, origin=origin, teams=[team], national_number=identity["national_number"],
             given_names=identity["given_names"], family_name=identity["family_name"],
@@ -94,7 +94,7 @@ def case_create(request):
             try:
                 case = services.case_open(
                     actor=request.user, origin=origin, team=team, opened_on=open_form.cleaned_data["opened_on"],
-                    identity=identity, details=details_form.details(), workers=open_form.cleaned_data["workers"],
+                    identity=identity, details=details_form.field_values(), workers=open_form.cleaned_data["workers"],
                 )
             except ValidationError as exc:
                 open_form.add_error(None, exc)
@@ -160,7 +160,7 @@ def case_edit(request, case_id):
             services.case_update(
                 actor=request.user, origin=Origin.from_request(request), case=case,
                 expected_version=version_form.cleaned_data["version"],
-                identity=identity_form.identity(), details=details_form.details(),
+                identity=identity_form.field_values(), details=details_form.field_values(),
             )
         except services.StaleVersion as stale:
             conflict = _conflict(stale.current, identity_form, details_form)
