@@ -15,6 +15,7 @@ import json
 
 from django import forms
 from django.core import exceptions
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -119,7 +120,7 @@ class EncryptedTextField(EncryptedMixin, models.TextField):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.max_length:
-            self.validators.append(_MaxLength(self.max_length))
+            self.validators.append(MaxLengthValidator(self.max_length))
 
     def to_plaintext(self, value):
         return str(value)
@@ -169,26 +170,6 @@ class EncryptedJSONField(EncryptedMixin, models.TextField):
 
     def formfield(self, **kwargs):
         return forms.JSONField(required=not self.blank, label=capfirst(self.verbose_name))
-
-
-class _MaxLength:
-    """A max-length validator with a translated message (used by full_clean on text fields)."""
-
-    def __init__(self, limit):
-        self.limit = limit
-
-    def __call__(self, value):
-        if isinstance(value, str) and len(value) > self.limit:
-            raise exceptions.ValidationError(
-                _("This text is too long: %(length)d characters, at most %(limit)d allowed."),
-                code="max_length", params={"length": len(value), "limit": self.limit},
-            )
-
-    def __eq__(self, other):
-        return isinstance(other, _MaxLength) and other.limit == self.limit
-
-    def deconstruct(self):
-        return ("casework.crypto.fields._MaxLength", (self.limit,), {})
 
 
 def encrypted_fields(model):
