@@ -33,6 +33,8 @@ class RoleAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             previous = Role.objects.get(pk=obj.pk)
+            if (previous.user_id, previous.kind, previous.team_id) == (obj.user_id, obj.kind, obj.team_id):
+                return  # saved unchanged: nothing granted or revoked, nothing to audit
             role_revoke(actor=request.user, origin=Origin.from_request(request), role=previous)
         role = role_grant(actor=request.user, origin=Origin.from_request(request), user=obj.user, kind=obj.kind, team=obj.team)
         obj.pk = role.pk

@@ -263,3 +263,20 @@ def test_seed_demo_twice_changes_nothing(db):
     with open("/dev/null", "w") as devnull:
         call_command("seed_demo", "--password", DEMO_PASSWORD, "--scale", "0.35", stdout=devnull)
     assert counts() == before
+
+
+def test_saving_a_role_unchanged_in_the_admin_writes_no_audit_event(login, personas):
+    from audit.models import AuditEvent
+    from casework.models import Role
+
+    client = login("admin")
+    role = Role.objects.get(user__username="worker.scapi", kind="worker")
+    before = AuditEvent.objects.filter(action__in=["role_grant", "role_revoke"]).count()
+    response = client.post(f"/admin/casework/role/{role.pk}/change/", {"user": role.user_id, "kind": role.kind, "team": role.team_id})
+    assert response.status_code == 302
+    assert Role.objects.filter(pk=role.pk).exists()
+    assert AuditEvent.objects.filter(action__in=["role_grant", "role_revoke"]).count() == before
+    # A real change is still a revoke and a grant.
+    rad = role.team.__class__.objects.get(code="RAD")
+    client.post(f"/admin/casework/role/{role.pk}/change/", {"user": role.user_id, "kind": role.kind, "team": rad.pk})
+    assert AuditEvent.objects.filter(action__in=["role_grant", "role_revoke"]).count() == before + 2

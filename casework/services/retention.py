@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.actions import Action
-from audit.services import Origin, audit_record
+from audit.services import SYSTEM, Origin, audit_record
 from casework.models import Assignment, Case, CaseUserObjectPermission, Session
 from casework.teams import details_model_for
 
@@ -46,7 +46,7 @@ def case_purge(*, actor, origin: Origin, case: Case) -> None:
                      detail={"sessions": len(session_ids)})
 
 
-def purge_expired_cases(*, actor=None, origin: Origin = Origin(), today=None) -> int:
+def purge_expired_cases(*, actor=None, origin: Origin = SYSTEM, today=None) -> int:
     count = 0
     for case in expired_cases(today).iterator():
         case_purge(actor=actor, origin=origin, case=case)
