@@ -1,10 +1,12 @@
 """Reads of case data for the views: permission-filtered querysets with a constant number of
 queries per page (annotations and one prefetch, whatever the page size)."""
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 
 from casework.models import Assignment, Session
+from casework.teams import details_model_for
 
 
 def annotate_for_list(cases):
@@ -45,30 +47,27 @@ def sessions_of(case):
 def case_timeline(case):
     """The change history of a case, its details, sessions and assignments: who, when, which
     fields. Values are never shown, only the names of the fields that changed."""
-    from casework.teams import details_model_for
-
     entries = []
 
-    def collect(records, label):
+    def collect(records, label, row):
+        """``records`` newest first within each row; ``row`` names the original row's id."""
         records = list(records)
-        for index, record in enumerate(records):
-            previous = records[index + 1] if index + 1 < len(records) and records[index + 1].pk_value == record.pk_value else None
-            if record.history_type == "~" and previous is not None:
-                changed = [change.field for change in record.diff_against(previous).changes if change.field not in INTERNAL_FIELDS]
-            else:
-                changed = []
+        for record, older in zip(records, records[1:] + [None]):
+            same_row = older is not None and getattr(older, row) == getattr(record, row)
+            changed = []
+            if record.history_type == "~" and same_row:
+                changed = [change.field for change in record.diff_against(older).changes if change.field not in INTERNAL_FIELDS]
             entries.append({
                 "when": record.history_date, "who": record.history_user, "type": record.history_type,
                 "object": label, "fields": [_verbose(record, name) for name in changed],
             })
 
-    history_case = case.history.select_related("history_user").order_by("-history_date", "-history_id")
-    collect(_with_pk(history_case, "id"), "case")
-    details_history = details_model_for(case.team).history.filter(case_id=case.pk).select_related("history_user").order_by("-history_date", "-history_id")
-    collect(_with_pk(details_history, "case_id"), "details")
-    session_history = Session.history.filter(case_id=case.pk).select_related("history_user", "kind").order_by("id", "-history_date", "-history_id")
-    collect(_with_pk(session_history, "id"), "session")
-    assignment_history = Assignment.history.filter(case_id=case.pk).select_related("history_user", "worker").order_by("id", "-history_date", "-history_id")
+    collect(case.history.select_related("history_user").order_by("-history_date", "-history_id"), "case", "id")
+    details_history = details_model_for(case.team).history.filter(case_id=case.pk).select_related("history_user")
+    collect(details_history.order_by("-history_date", "-history_id"), "details", "case_id")
+    session_history = Session.history.filter(case_id=case.pk).select_related("history_user", "kind")
+    collect(session_history.order_by("id", "-history_date", "-history_id"), "session", "id")
+    assignment_history = Assignment.history.filter(case_id=case.pk).select_related("history_user", "worker")
     for record in assignment_history:
         entries.append({"when": record.history_date, "who": record.history_user, "type": record.history_type,
                         "object": "assignment", "fields": [], "worker": record.worker})
@@ -76,14 +75,8 @@ def case_timeline(case):
     return entries
 
 
-def _with_pk(records, attname):
-    for record in records:
-        record.pk_value = getattr(record, attname)
-        yield record
-
-
 def _verbose(record, name):
     try:
         return str(record.instance_type._meta.get_field(name).verbose_name)
-    except Exception:
+    except FieldDoesNotExist:
         return name

@@ -36,8 +36,8 @@ def count_by_key(report=None):
     report = report or RotationReport()
     for model in encrypted_models():
         for field in encrypted_fields(model):
-            for token in model._base_manager.exclude(**{f"{field.attname}__isnull": True}).values_list(field.attname, flat=True).iterator():
-                key_id = token_key_id(token.token if isinstance(token, Sealed) else token)
+            for sealed in model._base_manager.exclude(**{f"{field.attname}__isnull": True}).values_list(field.attname, flat=True).iterator():
+                key_id = token_key_id(sealed.token)
                 report.by_key[key_id] = report.by_key.get(key_id, 0) + 1
     return report
 

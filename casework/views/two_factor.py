@@ -1,6 +1,8 @@
 """Second factor (TOTP, django-otp): enrolment with a QR code rendered here (no external
 service sees the secret), and verification after the password."""
 
+import base64
+
 import segno
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -76,6 +78,4 @@ def verify(request):
 
 
 def _base32(device):
-    import base64
-
     return base64.b32encode(device.bin_key).decode().rstrip("=")

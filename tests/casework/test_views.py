@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from audit.models import AuditEvent
 from casework.models import Case, Session, SessionKind, Team
@@ -334,3 +334,20 @@ def test_find_by_national_number_and_emergency_access(login, personas, scav_case
     assert event.justification.startswith("Assigned worker ill")
     # Nothing lasting was granted.
     assert client.get(reverse("cases:detail", kwargs={"case_id": scav_case.pk})).status_code == 404
+
+
+def test_the_timeline_names_the_fields_a_session_edit_changed(login, scav_case):
+    client = login("worker.scav")
+    session = scav_case.sessions.order_by("held_on").first()
+    data = {"version": session.version, "kind": session.kind_id, "held_on": session.held_on.isoformat(),
+            "duration_minutes": session.duration_minutes + 5, "notes": session.notes}
+    response = client.post(reverse("cases:session_edit", kwargs={"case_id": scav_case.pk, "session_id": session.pk}), data)
+    assert response.status_code == 302
+    timeline = client.get(reverse("cases:history", kwargs={"case_id": scav_case.pk})).context["timeline"]
+    changed = [entry for entry in timeline if entry["object"] == "session" and entry["type"] == "~"]
+    with translation.override("fr"):  # the timeline is rendered in the default language
+        label = str(Session._meta.get_field("duration_minutes").verbose_name)
+    assert [entry["fields"] for entry in changed] == [[label]]
+    # Each session's own creation is listed, none with changed fields.
+    created = [entry for entry in timeline if entry["object"] == "session" and entry["type"] == "+"]
+    assert len(created) == scav_case.sessions.count() and all(not entry["fields"] for entry in created)
