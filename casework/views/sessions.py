@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from audit.actions import Action
 from audit.services import Origin
 from casework import access
 from casework.forms import SessionForm, VersionedForm
@@ -57,4 +58,8 @@ def session_edit(request, case_id, session_id):
         else:
             messages.success(request, _("Session updated."))
             return redirect("cases:detail", case_id=case.pk)
+    if request.method == "GET":
+        # The form shows the session's notes: a read of case data like the case's own edit page.
+        services.case_event_record(actor=request.user, origin=Origin.from_request(request), action=Action.CASE_VIEW,
+                                   case=case, part="session_edit", session=str(session.pk))
     return render(request, "casework/session_form.html", {"case": case, "form": form, "version_form": version_form, "session": session, "stale": stale})

@@ -351,3 +351,11 @@ def test_the_timeline_names_the_fields_a_session_edit_changed(login, scav_case):
     # Each session's own creation is listed, none with changed fields.
     created = [entry for entry in timeline if entry["object"] == "session" and entry["type"] == "+"]
     assert len(created) == scav_case.sessions.count() and all(not entry["fields"] for entry in created)
+
+
+def test_opening_a_session_for_editing_is_audited_as_a_read(login, scav_case):
+    session = scav_case.sessions.first()
+    response = login("worker.scav").get(reverse("cases:session_edit", kwargs={"case_id": scav_case.pk, "session_id": session.pk}))
+    assert response.status_code == 200
+    event = AuditEvent.objects.get(action="case_view", target_id=str(scav_case.pk), actor__username="worker.scav")
+    assert event.detail == {"part": "session_edit", "session": str(session.pk)}
