@@ -25,11 +25,15 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # Regenerate the translation catalogues (needs GNU gettext) after changing strings; the
-# compiled .mo files are committed so that `make run` needs no gettext.
+# compiled .mo files are committed so that `make run` needs no gettext. Each app with its own
+# `locale/` (audit/ and every casework/<app>/ that has one) keeps its strings there; the
+# project catalogue in locale/ holds the rest.
+APP_LOCALE_DIRS := audit $(patsubst %/locale,%,$(wildcard casework/*/locale))
 messages: install
-	$(DEV_ENV) $(BIN)/python manage.py makemessages --all --no-location --ignore='.venv/*' --ignore='var/*' --ignore='audit/*' --ignore='casework/plan/*' --ignore='tests/*' --ignore='bench/*'
-	cd audit && DJANGO_SETTINGS_MODULE=casework.settings $(DEV_ENV) ../$(BIN)/django-admin makemessages --all --no-location
-	cd casework/plan && DJANGO_SETTINGS_MODULE=casework.settings $(DEV_ENV) PYTHONPATH=../.. ../../$(BIN)/django-admin makemessages --all --no-location
+	$(DEV_ENV) $(BIN)/python manage.py makemessages --all --no-location --ignore='.venv/*' --ignore='var/*' --ignore='tests/*' --ignore='bench/*' $(foreach dir,$(APP_LOCALE_DIRS),--ignore='$(dir)/*')
+	for dir in $(APP_LOCALE_DIRS); do \
+		(cd $$dir && DJANGO_SETTINGS_MODULE=casework.settings $(DEV_ENV) PYTHONPATH=$(CURDIR) $(CURDIR)/$(BIN)/django-admin makemessages --all --no-location) || exit 1; \
+	done
 	$(DEV_ENV) $(BIN)/python manage.py compilemessages --ignore='.venv/*'
 
 # Needs PostgreSQL: make bench DATABASE_URL=postgres://postgres@127.0.0.1:5432/test

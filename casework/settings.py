@@ -150,6 +150,12 @@ INSTALLED_APPS = [
     "detainees",
     "radicalisation",
     "casework.plan",
+    # Capability apps (casework/<app>/): they import the core, the core never imports them.
+    "casework.notifications",
+    "casework.agenda",
+    "casework.partners",
+    "casework.contacts",
+    "casework.documents",
 ]
 
 MIDDLEWARE = [

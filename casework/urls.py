@@ -19,6 +19,11 @@ urlpatterns = [
     path("cases/", include("casework.case_urls")),
     path("audit/", include("audit.urls")),
     path("indicators/", include("casework.plan.urls")),
+    path("notifications/", include("casework.notifications.urls")),
+    path("agenda/", include("casework.agenda.urls")),
+    path("partners/", include("casework.partners.urls")),
+    path("contacts/", include("casework.contacts.urls")),
+    path("documents/", include("casework.documents.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,4 +1,7 @@
-"""Each role's workspace: where the home page sends a user, and the navigation they see."""
+"""Each role's workspace: where the home page sends a user, and the navigation they see.
+
+The core's workspaces are listed here; every app adds its own through its ``workspaces`` hook
+(``casework/extensions.py``). ``order`` places them: a user with several lands on the first."""
 
 import dataclasses
 
@@ -6,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from casework.access import roles_of
+from casework.extensions import app_hooks
 
 
 @dataclasses.dataclass(frozen=True)
@@ -13,23 +17,20 @@ class Workspace:
     key: str
     label: str
     url: str
+    order: int = 50
 
 
 def workspaces_for(user) -> list[Workspace]:
-    """In the order the home page prefers them: a user with several roles lands on the first."""
     roles = roles_of(user)
     spaces = []
     if roles.lead_teams:
-        spaces.append(Workspace("team", _("Team cases"), reverse("cases:team_register")))
+        spaces.append(Workspace("team", _("Team cases"), reverse("cases:team_register"), order=10))
     if roles.worker_teams:
-        spaces.append(Workspace("mine", _("My cases"), reverse("cases:my_cases")))
+        spaces.append(Workspace("mine", _("My cases"), reverse("cases:my_cases"), order=20))
     if roles.auditor:
-        spaces.append(Workspace("audit", _("Audit log"), reverse("audit:events")))
-    if roles.coordinator:
-        spaces.append(Workspace("indicators", _("Indicators"), reverse("plan:home")))
-    elif roles.lead_teams:
-        # Leads enter their team's activity records and attestations (never the figures).
-        spaces.append(Workspace("activities", _("Activities"), reverse("plan:entry_home")))
+        spaces.append(Workspace("audit", _("Audit log"), reverse("audit:events"), order=30))
     if roles.administrator:
-        spaces.append(Workspace("accounts", _("Accounts"), reverse("admin:index")))
-    return spaces
+        spaces.append(Workspace("accounts", _("Accounts"), reverse("admin:index"), order=90))
+    for _config, contribute in app_hooks("workspaces"):
+        spaces.extend(contribute(user, roles))
+    return sorted(spaces, key=lambda space: space.order)

@@ -1,7 +1,8 @@
 """Deterministic, idempotent demo data: the single source of demo accounts, cases and sessions.
 
 Running it twice changes nothing: accounts and roles are created only if missing, and a team's
-cases only if the team has none yet. Later features add their demo data here.
+cases only if the team has none yet. Each app adds its own demo rows through its
+``seed_demo`` hook (``casework/extensions.py``).
 """
 
 import datetime
@@ -17,9 +18,9 @@ from audit.services import SYSTEM
 from casework import demo_people
 from casework.models import Case, ClosureReason, Role, SessionKind, Team
 from casework.national_number import make_national_number
-from casework.plan.demo import seed_plan_demo
 from casework.services.cases import case_close, case_open, session_record
 from casework.services.roles import role_grant
+from casework.extensions import app_hooks, team_app
 
 DEFAULT_PASSWORD = "demo-Molenbeek-2026"
 FIRST_YEAR = 2023
@@ -79,9 +80,10 @@ class Command(BaseCommand):
                 continue
             created += self._seed_team(team, profile, users, scale)
 
-        # The coordination side (plan years, activity records, attestations, first figures)
-        # comes after the sessions it counts.
-        seed_plan_demo(self.stdout)
+        # Every app's own demo rows (the plan's years and figures, agendas, referrals, …) come
+        # after the cases and sessions they refer to or count; the audit demo comes last.
+        for _config, seed in app_hooks("seed_demo"):
+            seed(stdout=self.stdout, users=users)
         seed_audit_demo(self.stdout)
 
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new cases)."))
@@ -122,7 +124,7 @@ class Command(BaseCommand):
         }
         assigned = rng.sample(workers, k=1 if len(workers) == 1 or rng.random() < 0.8 else 2)
         case = case_open(actor=lead, origin=SYSTEM, team=team, opened_on=opened_on, identity=identity,
-                         details=self._details(rng, team, opened_on, today, n), workers=assigned)
+                         details=team_app(team.code).team_demo_details(rng=rng, opened_on=opened_on, today=today, n=n), workers=assigned)
         sessions_until = min(today, opened_on + datetime.timedelta(days=rng.randint(30, 400)))
         for index in range(rng.randint(2, 9)):
             held_on = opened_on + datetime.timedelta(days=rng.randint(0, max(0, (sessions_until - opened_on).days)))
@@ -136,35 +138,3 @@ class Command(BaseCommand):
             case_close(actor=lead, origin=SYSTEM, case=case, expected_version=None, closed_on=sessions_until,
                        reason=rng.choice([r.value for r in ClosureReason]))
         return case
-
-    def _details(self, rng, team, opened_on, today, n):
-        if team.code == "MEDLOC-SCAV":
-            from victims.models import VictimDetails as D
-
-            hotel = rng.random() < 0.15
-            return {
-                "offence": rng.choices([o.value for o in D.Offence], weights=[6, 2, 3, 2, 1, 2, 1, 1, 1, 1])[0],
-                "referral_source": rng.choice([r.value for r in D.Referral]),
-                "justice_stage": rng.choice([s.value for s in D.JusticeStage]),
-                "social_hotel_stay": hotel,
-                "social_hotel_from": opened_on if hotel else None,
-                "social_hotel_until": min(today, opened_on + datetime.timedelta(days=rng.randint(7, 90))) if hotel else None,
-            }
-        if team.code == "SCAPI":
-            from detainees.models import DetentionDetails as D
-
-            return {
-                "prison": rng.choice([p.value for p in D.Prison][:6]),
-                "detention_status": rng.choice([s.value for s in D.Status]),
-                "expected_release": opened_on + datetime.timedelta(days=rng.randint(60, 900)),
-                "reintegration_goals": rng.choice(demo_people.REINTEGRATION_GOALS).format(n=f"SCAPI{n}"),
-            }
-        from radicalisation.models import RadicalisationDetails as D
-
-        discussed = rng.random() < 0.4
-        return {
-            "requester": rng.choices([r.value for r in D.Requester], weights=[2, 3, 3])[0],
-            "concern": rng.choice([c.value for c in D.Concern]),
-            "discussed_in_csilr": discussed,
-            "csilr_date": opened_on + datetime.timedelta(days=rng.randint(0, 20)) if discussed and opened_on + datetime.timedelta(days=20) <= today else None,
-        }

@@ -1,0 +1,1 @@
+"""Documents attached to cases and sessions, encrypted at rest outside the database."""

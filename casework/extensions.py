@@ -1,0 +1,31 @@
+"""How the capability apps (``casework/<app>/``) and the team apps plug into the core without
+the core importing them (the import-linter contracts in ``pyproject.toml`` keep it so).
+
+An app contributes by defining a method of a given name on its ``AppConfig``; the core asks
+every installed app in ``INSTALLED_APPS`` order. The hooks in use:
+
+- ``seed_demo(*, stdout, users)``: add the app's demo rows (idempotent), after the core's
+  accounts, cases and sessions (``manage.py seed_demo``); ``users`` maps username -> user.
+- ``workspaces(user, roles)``: a list of ``casework.workspaces.Workspace`` for the header
+  navigation; ``roles`` is ``casework.access.roles_of(user)``.
+- ``team_demo_details(*, rng, opened_on, today, n)`` (team apps, with ``team_code``): the
+  team-specific details of a demo case.
+"""
+
+from django.apps import apps
+
+
+def app_hooks(name):
+    """(app config, bound method) for every installed app that defines hook ``name``."""
+    for config in apps.get_app_configs():
+        hook = getattr(config, name, None)
+        if callable(hook):
+            yield config, hook
+
+
+def team_app(team_code):
+    """The AppConfig of the team app that holds ``team_code``'s details."""
+    for config in apps.get_app_configs():
+        if getattr(config, "team_code", None) == team_code:
+            return config
+    raise LookupError(f"no installed app declares team_code={team_code!r}")

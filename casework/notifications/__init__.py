@@ -1,0 +1,1 @@
+"""In-app notifications (and the optional e-mail digest): identifiers and references only."""

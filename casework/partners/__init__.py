@@ -1,0 +1,1 @@
+"""Partner directory, consent, referrals and transfers, linked files, legal hold, subject access."""
