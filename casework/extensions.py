@@ -8,11 +8,26 @@ every installed app in ``INSTALLED_APPS`` order. The hooks in use:
   accounts, cases and sessions (``manage.py seed_demo``); ``users`` maps username -> user.
 - ``workspaces(user, roles)``: a list of ``casework.workspaces.Workspace`` for the header
   navigation; ``roles`` is ``casework.access.roles_of(user)``.
+- ``case_panels(request, case, *, emergency)``: a list of rendered HTML sections (``SafeString``,
+  e.g. from ``render_to_string``) shown on the case page; the case is already authorised, and
+  a panel that shows personal data writes its own audit event.
+- ``case_actions(request, case, *, emergency)``: a list of ``CaseAction(label, url)`` buttons on
+  the case page.
 - ``team_demo_details(*, rng, opened_on, today, n)`` (team apps, with ``team_code``): the
   team-specific details of a demo case.
 """
 
+import dataclasses
+
 from django.apps import apps
+
+
+@dataclasses.dataclass(frozen=True)
+class CaseAction:
+    """A button on the case page, contributed by an app's ``case_actions`` hook."""
+
+    label: str
+    url: str
 
 
 def app_hooks(name):

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from audit.actions import Action
 from audit.services import Origin, audit_record
 from casework import access, selectors
+from casework.extensions import app_hooks
 from casework.forms import (
     AssignForm, CaseFilterForm, CloseForm, DuplicateConfirmForm, EmergencyAccessForm, FindForm,
     IdentityForm, CaseOpenForm, VersionedForm,
@@ -124,8 +125,15 @@ def case_detail(request, case_id):
 
 
 def _detail_context(request, case, **extra):
+    # Capability apps add their sections (appointments, consent, documents, …) and buttons
+    # through the case_panels / case_actions hooks, so this page never imports them.
+    emergency = extra.get("emergency", False)
+    panels = [panel for _config, hook in app_hooks("case_panels") for panel in hook(request, case, emergency=emergency)]
+    actions = [action for _config, hook in app_hooks("case_actions") for action in hook(request, case, emergency=emergency)]
     return {
         "case": case,
+        "panels": panels,
+        "app_actions": actions,
         "details": details_of(case),
         "sessions": list(selectors.sessions_of(case)),
         "assignments": list(case.assignments.select_related("worker").order_by("worker__username")),
