@@ -191,6 +191,9 @@ class Indicator(_Named):
         CASEWORK = "casework", _("counted from case files")
         ACTIVITY = "activity", _("activity records")
         ATTESTATION = "attestation", _("attestation")
+        # Counted by an app's counter (anonymous contacts, collective activities, referrals, …),
+        # named in ``counter``; see casework/plan/counters.py.
+        RECORDS = "records", _("counted from the services' records")
 
     class Rule(models.TextChoices):
         SESSIONS = "sessions", _("number of sessions")
@@ -212,6 +215,8 @@ class Indicator(_Named):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     source = models.CharField(_("source"), max_length=12, choices=Source.choices)
     rule = models.CharField(_("counting rule"), max_length=16, choices=Rule.choices, blank=True)
+    counter = models.CharField(_("counter"), max_length=80, blank=True,
+                               help_text="source 'records' only: the code of the app counter that computes it")
     session_kinds = models.ManyToManyField("casework.SessionKind", blank=True, related_name="plan_indicators", verbose_name=_("session kinds"))
     target_comparator = models.CharField(max_length=4, choices=Comparator.choices, default=Comparator.GTE)
     target_value = models.DecimalField(_("target"), max_digits=9, decimal_places=1, null=True, blank=True)
@@ -228,12 +233,16 @@ class Indicator(_Named):
             models.UniqueConstraint(fields=["expected_result", "position"], name="plan_indicator_position"),
             models.CheckConstraint(
                 condition=Q(kind="yes_no", source="attestation", target_value__isnull=True)
-                | Q(kind="count", source__in=["casework", "activity"], target_value__isnull=False),
+                | Q(kind="count", source__in=["casework", "activity", "records"], target_value__isnull=False),
                 name="plan_indicator_kind_source",
             ),
             models.CheckConstraint(
                 condition=Q(source="casework", rule__in=["sessions", "distinct_cases"]) | Q(~Q(source="casework"), rule=""),
                 name="plan_indicator_rule_for_casework",
+            ),
+            models.CheckConstraint(
+                condition=Q(source="records") & ~Q(counter="") | Q(~Q(source="records"), counter=""),
+                name="plan_indicator_counter_for_records",
             ),
         ]
 

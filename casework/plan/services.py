@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from audit.actions import Action
 from audit.services import SYSTEM, Origin, audit_record
 from casework.models import Session, SessionKind, Team
+from casework.plan.counters import available_counters
 from casework.plan.models import (
     DESCRIPTION_MAX,
     EVIDENCE_MAX,
@@ -66,15 +67,15 @@ def _as_name(fields, key):
 
 def _indicator_fields(node, where, kinds_by_code):
     kind, source = node.get("kind"), node.get("source")
-    fields = {**_names(node, "name", where), "kind": kind, "source": source, "rule": node.get("rule") or "",
+    fields = {**_names(node, "name", where), "kind": kind, "source": source, "rule": node.get("rule") or "", "counter": "",
               "rationale": node.get("rationale", ""), "target_value": None,
               "target_period": Indicator.Period.YEAR, "unit": Indicator.Unit.NUMBER}
     if kind == Indicator.Kind.YES_NO:
         if source != Indicator.Source.ATTESTATION:
             raise PlanError(f"{where}: a yes/no indicator comes from attestations")
         return fields, []
-    if kind != Indicator.Kind.COUNT or source not in (Indicator.Source.CASEWORK, Indicator.Source.ACTIVITY):
-        raise PlanError(f"{where}: kind must be 'count' (source 'casework' or 'activity') or 'yes_no'")
+    if kind != Indicator.Kind.COUNT or source not in (Indicator.Source.CASEWORK, Indicator.Source.ACTIVITY, Indicator.Source.RECORDS):
+        raise PlanError(f"{where}: kind must be 'count' (source 'casework', 'activity' or 'records') or 'yes_no'")
     target = node.get("target") or {}
     if target.get("comparator") != ">=":
         raise PlanError(f"{where}: only '>=' targets are supported")
@@ -102,6 +103,13 @@ def _indicator_fields(node, where, kinds_by_code):
             kinds.append(kinds_by_code[code])
     elif fields["rule"]:
         raise PlanError(f"{where}: only casework indicators have a counting rule")
+    if source == Indicator.Source.RECORDS:
+        counter = node.get("counter") or ""
+        if counter not in available_counters():
+            raise PlanError(f"{where}: unknown counter '{counter}' (expected one of {sorted(available_counters())})")
+        fields["counter"] = counter
+    elif node.get("counter"):
+        raise PlanError(f"{where}: only 'records' indicators name a counter")
     return fields, kinds
 
 
@@ -295,6 +303,20 @@ def _activity_counts(indicators, first_day, last_day):
     return counts
 
 
+def _records_counts(indicators, first_day, last_day):
+    """{indicator id: {month or None: count}} from the apps' counters (casework/plan/counters.py).
+    Each counter runs once however many indicators (of one year) name it."""
+    counters = available_counters()
+    by_code = {}
+    for indicator in indicators:
+        counter = counters.get(indicator.counter)
+        if counter is None:
+            continue  # its app is no longer installed: the figure stays 0
+        if indicator.counter not in by_code:
+            by_code[indicator.counter] = counter.count(first_day, last_day)
+    return {indicator.pk: by_code.get(indicator.counter, {}) for indicator in indicators}
+
+
 def indicators_compute(*, year: int, actor=None, origin: Origin = SYSTEM,
                        trigger: str = ComputationRun.Trigger.COMMAND, today: datetime.date | None = None) -> ComputationRun:
     """Compute every count indicator of ``year`` for the year and for each month that has begun,
@@ -313,6 +335,7 @@ def indicators_compute(*, year: int, actor=None, origin: Origin = SYSTEM,
             indicators = list(Indicator.objects.for_year(year).counted())
             casework = [i for i in indicators if i.source == Indicator.Source.CASEWORK]
             activity = [i for i in indicators if i.source == Indicator.Source.ACTIVITY]
+            records = [i for i in indicators if i.source == Indicator.Source.RECORDS]
             kinds_of = defaultdict(set)
             for indicator_id, kind_id in Indicator.session_kinds.through.objects.filter(
                     indicator__in=casework).values_list("indicator_id", "sessionkind_id"):
@@ -322,6 +345,7 @@ def indicators_compute(*, year: int, actor=None, origin: Origin = SYSTEM,
             if months:
                 counts.update(_casework_counts(casework, kinds_of, plan_year.first_day, as_of))
                 counts.update(_activity_counts(activity, plan_year.first_day, as_of))
+                counts.update(_records_counts(records, plan_year.first_day, as_of))
             now = timezone.now()
             rows = []
             for indicator in indicators:
