@@ -8,7 +8,11 @@ as a file to settings.AUDIT_CHECKPOINT_DIR. ``verify_audit`` checks every checkp
 signature, then that the chain still contains event N with hash H.
 
 One JSON file per checkpoint, named by sequence number and time so that a directory listing
-sorts them. Each is written to a temporary file, fsynced, renamed into place and the directory
+sorts them, in one folder per UTC day (``YYYY/MM/DD/``): a checkpoint every ten minutes is
+52,000 files a year, and finding the newest (on every auditor page and before every new
+checkpoint) must not list them all. The newest is found by descending the highest year, month
+and day folders, so it costs the same on day 1 and after five years. Files of the former flat
+layout are still read and are moved into their day folder by the next checkpoint written. Each is written to a temporary file, fsynced, renamed into place and the directory
 fsynced: a crash leaves either the whole checkpoint or none, never half of one.
 
 The directory must live on other storage than the database (another volume, a write-once
@@ -97,9 +101,16 @@ def file_name(checkpoint: Checkpoint) -> str:
     return f"{checkpoint.seq:020d}-{stamp}{SUFFIX}"
 
 
+def day_folder(root: Path, at: datetime.datetime) -> Path:
+    day = at.astimezone(datetime.timezone.utc)
+    return root / f"{day.year:04d}" / f"{day.month:02d}" / f"{day.day:02d}"
+
+
 def checkpoint_store(checkpoint: Checkpoint, where: Path | None = None) -> Path:
-    """Write the checkpoint durably and atomically; return its path."""
-    where = Path(where or directory())
+    """Write the checkpoint durably and atomically into its day folder; return its path."""
+    root = Path(where or directory())
+    _move_flat_files(root)
+    where = day_folder(root, checkpoint.at)
     where.mkdir(parents=True, exist_ok=True)
     content = json.dumps({
         "format": FORMAT, "seq": checkpoint.seq, "hash": checkpoint.hash, "at": _iso(checkpoint.at),
@@ -159,10 +170,63 @@ def _parse(path: Path, verifying_key: Ed25519PublicKey, expected_key_id: str) ->
     return checkpoint
 
 
-def _files(where: Path) -> list[Path]:
-    if not where.is_dir():
+def _is_checkpoint_name(name: str) -> bool:
+    return name.endswith(SUFFIX) and not name.startswith(".")
+
+
+def _flat_files(root: Path) -> list[Path]:
+    """Checkpoints of the former flat layout, straight in the root folder."""
+    if not root.is_dir():
         return []
-    return sorted(entry for entry in where.iterdir() if entry.name.endswith(SUFFIX) and not entry.name.startswith("."))
+    return sorted(entry for entry in root.iterdir() if entry.is_file() and _is_checkpoint_name(entry.name))
+
+
+def _move_flat_files(root: Path) -> None:
+    """Move checkpoints of the flat layout into their day folder (the time is in the name)."""
+    for path in _flat_files(root):
+        try:
+            at = datetime.datetime.strptime(path.name.split("-", 1)[1][: -len(SUFFIX)], "%Y%m%dT%H%M%S%fZ")
+        except (IndexError, ValueError):
+            continue  # not one of ours: verification reports it as unreadable where it is
+        folder = day_folder(root, at.replace(tzinfo=datetime.timezone.utc))
+        folder.mkdir(parents=True, exist_ok=True)
+        os.replace(path, folder / path.name)
+        _fsync_directory(folder)
+    _fsync_directory(root)
+
+
+def _numbered(folder: Path, digits: int) -> list[Path]:
+    """The sub-folders of ``folder`` named by a number of ``digits`` digits, in order."""
+    if not folder.is_dir():
+        return []
+    return sorted(entry for entry in folder.iterdir()
+                  if entry.is_dir() and len(entry.name) == digits and entry.name.isdigit())
+
+
+def _day_folders(root: Path, *, newest_first=False):
+    for year in (reversed if newest_first else iter)(_numbered(root, 4)):
+        for month in (reversed if newest_first else iter)(_numbered(year, 2)):
+            yield from (reversed if newest_first else iter)(_numbered(month, 2))
+
+
+def _files(where: Path) -> list[Path]:
+    """Every checkpoint file, in name order (sequence number, then time)."""
+    files = _flat_files(where)
+    for day in _day_folders(where):
+        files.extend(entry for entry in day.iterdir() if entry.is_file() and _is_checkpoint_name(entry.name))
+    return sorted(files, key=lambda path: path.name)
+
+
+def _newest_file(where: Path) -> Path | None:
+    """The newest checkpoint file without listing every folder: the last file of the newest
+    non-empty day folder (or of the flat layout, if newer)."""
+    candidates = _flat_files(where)[-1:]
+    for day in _day_folders(where, newest_first=True):
+        names = sorted(entry for entry in day.iterdir() if entry.is_file() and _is_checkpoint_name(entry.name))
+        if names:
+            candidates.append(names[-1])
+            break
+    return max(candidates, key=lambda path: path.name) if candidates else None
 
 
 def checkpoints_load(where: Path | None = None) -> tuple[list[Checkpoint], list[BadCheckpoint]]:
@@ -180,8 +244,8 @@ def checkpoints_load(where: Path | None = None) -> tuple[list[Checkpoint], list[
 
 def checkpoint_newest(where: Path | None = None) -> Checkpoint | BadCheckpoint | None:
     """The newest checkpoint file (by name: highest seq, then latest time), checked."""
-    files = _files(Path(where or directory()))
-    if not files:
+    newest = _newest_file(Path(where or directory()))
+    if newest is None:
         return None
     verifying_key = public_key()
-    return _parse(files[-1], verifying_key, key_id(verifying_key))
+    return _parse(newest, verifying_key, key_id(verifying_key))

@@ -20,7 +20,7 @@ def test_the_checkpoint_task_signs_the_current_head(celery_tasks, checkpoint_dir
     result = celery_tasks["audit.write_checkpoint"].apply().get()
     head = ChainHead.objects.get(pk=1)
     assert result == {"seq": head.seq, "hash": head.hash}
-    (path,) = checkpoint_dir.iterdir()
+    (path,) = checkpoint_dir.rglob("*.json")
     assert path.name.startswith(f"{head.seq:020d}-")
 
 

@@ -13,11 +13,13 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
+from django.utils import timezone
 
 from audit.actions import Action
 from audit.hashing import event_hash
 from audit.models import AppendOnlyError, AuditEvent, ChainHead
 from audit.services import Origin, audit_record, checkpoint_write
+from audit.verification import verify_chain
 from tests.conftest import require_postgres
 
 
@@ -205,13 +207,13 @@ def test_a_tail_rewritten_and_rehashed_throughout_is_caught_by_the_checkpoint(at
 def checkpoint_name():
     from django.conf import settings
 
-    (path,) = sorted(settings.AUDIT_CHECKPOINT_DIR.iterdir())
+    (path,) = sorted(settings.AUDIT_CHECKPOINT_DIR.rglob("*.json"))
     return path.name
 
 
 def test_a_checkpoint_whose_content_was_changed_fails_its_signature(events, checkpoint_dir):
     checkpoint_write()
-    (path,) = checkpoint_dir.iterdir()
+    (path,) = checkpoint_dir.rglob("*.json")
     data = json.loads(path.read_text())
     data["seq"] -= 1
     path.write_text(json.dumps(data))
@@ -247,7 +249,7 @@ def test_genuine_checkpoints_verify(events, checkpoint_dir, personas):
     second = checkpoint_write()
     assert second.seq == first.seq + 1
     assert checkpoint_write() == second  # nothing new: no new file
-    assert len(list(checkpoint_dir.iterdir())) == 2
+    assert len(list(checkpoint_dir.rglob("*.json"))) == 2
     status, out, _ = run_verify()
     assert status == 0
     assert "2 signed checkpoints" in out
@@ -301,3 +303,55 @@ def test_the_postgresql_trigger_rejects_update_delete_and_truncate(events, state
 def test_the_head_matches_the_last_event_after_appending(events):
     head = ChainHead.objects.get(pk=1)
     assert (head.seq, head.hash) == (events[-1], AuditEvent.objects.get(seq=events[-1]).hash)
+
+
+def test_checkpoints_are_filed_by_day_and_the_newest_is_found_without_listing_every_day(events, checkpoint_dir):
+    """Five years of checkpoints every ten minutes are 260,000 files: the newest must be found
+    by descending the newest year, month and day folders, not by listing them all."""
+    import datetime as dt
+
+    from audit import checkpoints
+
+    head = ChainHead.objects.get(pk=1)
+    for days_ago in (900, 400, 3):
+        at = timezone.now() - dt.timedelta(days=days_ago)
+        checkpoints.checkpoint_store(checkpoints.checkpoint_sign(seq=head.seq, hash_=head.hash, at=at), checkpoint_dir)
+    newest = checkpoints.checkpoint_sign(seq=head.seq, hash_=head.hash, at=timezone.now())
+    path = checkpoints.checkpoint_store(newest, checkpoint_dir)
+    assert path.parent == checkpoints.day_folder(checkpoint_dir, newest.at)
+
+    listed = []
+    real_iterdir = type(checkpoint_dir).iterdir
+
+    def counting_iterdir(self):
+        listed.append(self)
+        return real_iterdir(self)
+
+    from unittest import mock
+
+    with mock.patch.object(type(checkpoint_dir), "iterdir", counting_iterdir):
+        found = checkpoints.checkpoint_newest(checkpoint_dir)
+    assert found.name == path.name
+    # the root, one year, one month, one day: never the older years' folders
+    assert len(listed) <= 5, listed
+    assert verify_chain(checkpoint_dir=checkpoint_dir).ok
+
+
+def test_checkpoints_of_the_flat_layout_still_count_and_move_into_day_folders(events, checkpoint_dir):
+    from audit import checkpoints
+
+    head = ChainHead.objects.get(pk=1)
+    old = checkpoints.checkpoint_sign(seq=head.seq, hash_=head.hash, at=timezone.now())
+    checkpoint_dir.mkdir(parents=True)
+    flat = checkpoint_dir / checkpoints.file_name(old)
+    flat.write_text((checkpoints.checkpoint_store(old, checkpoint_dir)).read_text())
+    for path in checkpoint_dir.rglob("*.json"):
+        if path != flat:
+            path.unlink()
+    assert checkpoints.checkpoint_newest(checkpoint_dir).name == flat.name
+    assert verify_chain(checkpoint_dir=checkpoint_dir).checkpoints == 1
+
+    checkpoints.checkpoint_store(checkpoints.checkpoint_sign(seq=head.seq, hash_=head.hash, at=timezone.now()), checkpoint_dir)
+    assert not flat.exists()
+    assert len(list(checkpoint_dir.rglob("*.json"))) == 2
+    assert verify_chain(checkpoint_dir=checkpoint_dir).ok
