@@ -13,6 +13,8 @@ import dataclasses
 
 from django.apps import apps
 from django.db import transaction
+from django.db.models import Case as SqlCase
+from django.db.models import F, Value, When
 
 from casework.crypto.cipher import keyring, token_key_id
 from casework.crypto.fields import Sealed, associated_data, encrypted_fields
@@ -43,10 +45,18 @@ def count_by_key(report=None):
 
 
 def rotate_model(model, *, batch_size=500, progress=None, report=None):
+    """Re-encrypt one model's values under the newest key, a locked batch at a time.
+
+    Each batch reads only the key columns and the ciphertexts, and writes back in one UPDATE
+    (a CASE per column over the batch's changed rows): one statement per row made a 100,000-case
+    rotation take 99 times its read pass."""
     report = report or RotationReport()
     ring = keyring()
     fields = encrypted_fields(model)
     pk_name = model._meta.pk.attname
+    # History rows are bound to the original row's id (associated_data), which they also hold.
+    bound_to = (getattr(model, "instance_type", None) or model)._meta.concrete_model._meta.pk.attname
+    columns = list(dict.fromkeys([pk_name, bound_to, *(field.attname for field in fields)]))
     last_pk = None
     manager = model._base_manager
     while True:
@@ -57,20 +67,28 @@ def rotate_model(model, *, batch_size=500, progress=None, report=None):
             pks = list(page.values_list(pk_name, flat=True)[:batch_size])
             if not pks:
                 break
-            rows = manager.select_for_update().filter(**{f"{pk_name}__in": pks}).order_by(pk_name)
+            rows = manager.select_for_update().filter(**{f"{pk_name}__in": pks}).only(*columns).order_by(pk_name)
+            new_tokens = {field: {} for field in fields}
+            changed_rows = set()
             for row in rows:
-                updates = {}
                 for field in fields:
+                    # From __dict__, never through the attribute: that would decrypt for nothing.
                     sealed = row.__dict__.get(field.attname)
                     if isinstance(sealed, Sealed) and token_key_id(sealed.token) != ring.active_key_id:
                         aad = associated_data(row, field)
-                        updates[field.attname] = Sealed(ring.encrypt(ring.decrypt(sealed.token, aad), aad))
-                if updates:
-                    # update() rather than save(): no new history row, no timestamp change.
-                    manager.filter(**{pk_name: row.pk}).update(**updates)
-                    report.rows_rewritten += 1
-                    report.values_rewritten += len(updates)
+                        new_tokens[field][row.pk] = Sealed(ring.encrypt(ring.decrypt(sealed.token, aad), aad))
+                        changed_rows.add(row.pk)
                 report.rows_seen += 1
+            updates = {
+                field.attname: SqlCase(*(When(**{pk_name: pk}, then=Value(sealed, output_field=field))
+                                         for pk, sealed in tokens.items()), default=F(field.attname))
+                for field, tokens in new_tokens.items() if tokens
+            }
+            if updates:
+                # update() rather than save(): no new history row, no timestamp change.
+                manager.filter(**{f"{pk_name}__in": changed_rows}).update(**updates)
+                report.rows_rewritten += len(changed_rows)
+                report.values_rewritten += sum(len(tokens) for tokens in new_tokens.values())
             last_pk = pks[-1]
         if progress is not None:
             progress(len(pks))
