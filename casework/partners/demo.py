@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from audit.services import SYSTEM
 from casework.extensions import team_app
-from casework.models import Case, Team
+from casework.models import Case, SessionKind, Team
 from casework.national_number import make_national_number
-from casework.services.cases import case_open
+from casework.services.cases import case_assign, case_open, case_update, session_record
 from casework.partners import services
 from casework.partners.models import Consent, Partner, PartnerReferral, Reason, TeamReferral
 
@@ -72,8 +72,15 @@ def seed_partners_demo(*, stdout, users):
                                 given_on=two_teams.opened_on, manner=Consent.Manner.ORAL)
         accepted = services.team_referral_request(actor=leads["SCAPI"], origin=SYSTEM, case=two_teams, to_team=teams["MEDLOC-SCAV"],
                                                   kind=TeamReferral.Kind.REFERRAL, reason=Reason.VICTIM_SUPPORT)
-        services.team_referral_accept(actor=leads["MEDLOC-SCAV"], origin=SYSTEM, referral=accepted, opened_on=today,
-                                      details={"offence": "assault", "referral_source": "association"})
+        followed = services.team_referral_accept(actor=leads["MEDLOC-SCAV"], origin=SYSTEM, referral=accepted, opened_on=today,
+                                                 details={"offence": "assault", "referral_source": "association"})
+        # The receiving team writes its own note and follows the person up; nothing came with the referral.
+        followed = case_update(actor=leads["MEDLOC-SCAV"], origin=SYSTEM, case=followed, expected_version=followed.version,
+                               identity={"notes": "Orienté par le SCAPI; agression subie en détention (note démo)."}, details={})
+        case_assign(actor=leads["MEDLOC-SCAV"], origin=SYSTEM, case=followed, worker=users["worker2.scav"])
+        session_record(actor=users["worker2.scav"], origin=SYSTEM, case=followed,
+                       kind=SessionKind.objects.get(team=teams["MEDLOC-SCAV"], code="social_followup"), held_on=today,
+                       duration_minutes=60, notes="Premier entretien après l'orientation du SCAPI (séance démo).")
         # Waiting for MEDLOC-SCAV's lead (the browser test accepts it).
         pending = scenario["pending"]
         _share(pending, teams["MEDLOC-SCAV"], leads["SCAPI"])
@@ -81,6 +88,7 @@ def seed_partners_demo(*, stdout, users):
                                        kind=TeamReferral.Kind.REFERRAL, reason=Reason.FAMILY)
         # Declined by RAD: nothing copied.
         declined = scenario["declined"]
+        case_assign(actor=leads["MEDLOC-SCAV"], origin=SYSTEM, case=declined, worker=users["worker2.scav"])
         _share(declined, teams["RAD"], leads["MEDLOC-SCAV"])
         refused = services.team_referral_request(actor=leads["MEDLOC-SCAV"], origin=SYSTEM, case=declined, to_team=teams["RAD"],
                                                  kind=TeamReferral.Kind.REFERRAL, reason=Reason.SAFETY)
