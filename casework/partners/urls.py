@@ -5,9 +5,9 @@ from casework.partners import views
 app_name = "partners"
 
 urlpatterns = [
-    path("", views.directory, name="directory"),
-    path("new/", views.partner_edit, name="partner_create"),
-    path("<int:partner_id>/edit/", views.partner_edit, name="partner_edit"),
+    path("directory/", views.directory, name="directory"),
+    path("directory/new/", views.partner_edit, name="partner_create"),
+    path("directory/<int:partner_id>/", views.partner_edit, name="partner_edit"),
     path("inbox/", views.inbox, name="inbox"),
     path("team-referrals/<uuid:referral_id>/", views.team_referral_decide, name="team_referral"),
     path("cases/<uuid:case_id>/consents/new/", views.consent_create, name="consent_create"),
