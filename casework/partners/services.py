@@ -69,6 +69,9 @@ def consent_record(*, actor, origin: Origin, case: Case, scope, given_on: dateti
     if scope != Consent.Scope.SHARE_PARTNER:
         partner = None
     with transaction.atomic():
+        Case.objects.select_for_update().get(pk=case.pk)  # one writer per case: no double consent
+        if Consent.objects.in_force().filter(case=case, scope=scope, team=team, partner=partner).exists():
+            raise ValidationError({"scope": _("This consent is already recorded and in force.")})
         consent = Consent(case=case, scope=scope, team=team, partner=partner, given_on=given_on, manner=manner,
                           note=note, recorded_by=actor)
         _save(consent, actor)
@@ -118,6 +121,8 @@ def partner_referral_record(*, actor, origin: Origin, case: Case, partner: Partn
         current = Case.objects.select_for_update().select_related("team").get(pk=case.pk)
         consented = selectors.has_consent(current, Consent.Scope.SHARE_PARTNER, partner=partner)
         ground = _ground_or_consent(actor=actor, case=current, consented=consented, legal_ground=legal_ground)
+        if PartnerReferral.objects.filter(case=current, partner=partner, referred_on=referred_on, reason=reason).exists():
+            raise ValidationError({"partner": _("This referral is already recorded.")})
         referral = PartnerReferral(case=current, partner=partner, referred_on=referred_on, reason=reason,
                                    follow_up=follow_up, legal_ground=ground, recorded_by=actor)
         _save(referral, actor)

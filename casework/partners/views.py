@@ -12,9 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from audit.actions import Action
 from audit.services import Origin
 from casework import access
-from casework.services.cases import StaleVersion
+from casework.services.cases import StaleVersion, case_event_record
 from casework.teams import details_form_for
 from casework.partners import forms, selectors, services
 from casework.partners.models import Consent, FileLink, Partner, PartnerReferral, TeamReferral
@@ -150,6 +151,9 @@ def referral_edit(request, case_id, referral_id):
     if referral is None:
         access.refuse(request, target_type="partner_referral", target_id=referral_id, reason="missing",
                       target_ref=case.reference, team=case.team.code)
+    if request.method == "GET":
+        # The page shows the follow-up, free text about the person: a read of the case.
+        case_event_record(actor=request.user, origin=_origin(request), action=Action.CASE_VIEW, case=case, part="referral")
     form = forms.ReferralOutcomeForm(request.POST or None, initial={
         "version": referral.version, "outcome": referral.outcome, "follow_up": referral.follow_up})
     if request.method == "POST" and form.is_valid():
@@ -310,6 +314,8 @@ def legal_hold(request, case_id):
         else:
             messages.success(request, _("Legal hold set: the file will not be purged until the hold is lifted."))
             return redirect("cases:detail", case_id=case.pk)
+    if request.method == "GET" and case.legal_hold:
+        case_event_record(actor=request.user, origin=_origin(request), action=Action.CASE_VIEW, case=case, part="legal_hold")
     return render(request, "partners/legal_hold.html", {"case": case, "form": form})
 
 

@@ -81,8 +81,8 @@ def test_the_case_page_needs_the_same_number_of_queries_however_many_consents_an
     for scope in ("processing", "contact_phone", "contact_letter", "contact_home"):
         services.consent_record(actor=lead, origin=SYSTEM, case=many, scope=scope, given_on=many.opened_on, manner="oral")
     services.consent_record(actor=lead, origin=SYSTEM, case=many, scope="share_partner", partner=partner, given_on=many.opened_on, manner="oral")
-    for _ in range(4):
-        services.partner_referral_record(actor=lead, origin=SYSTEM, case=many, partner=partner, referred_on=TODAY(), reason="housing")
+    for reason in ("housing", "income", "health", "legal"):
+        services.partner_referral_record(actor=lead, origin=SYSTEM, case=many, partner=partner, referred_on=TODAY(), reason=reason)
     counts = []
     for case in (few, many):
         with CaptureQueriesContext(connection) as queries:
@@ -455,3 +455,49 @@ def test_only_leads_answer_subject_access_requests(login):
     response = login("worker.scapi").get(_url("subject_access", case_id=case.pk), {"language": "fr", "format": "json"})
     assert response.status_code == 404
     assert not AuditEvent.objects.filter(action="subject_access", target_ref=case.reference).exists()
+
+
+# Bad input -------------------------------------------------------------------------------------
+
+def test_the_same_consent_posted_twice_is_recorded_once(login):
+    case = open_case_assigned_to("worker.scapi")
+    client = login("worker.scapi")
+    data = {"scope": "contact_home", "given_on": TODAY().isoformat(), "manner": "oral"}
+    assert client.post(_url("consent_create", case_id=case.pk), data).status_code == 302
+    assert client.post(_url("consent_create", case_id=case.pk), data).status_code == 200
+    assert Consent.objects.filter(case=case, scope="contact_home").count() == 1
+
+
+def test_the_same_referral_posted_twice_is_recorded_once(login, personas, partner):
+    case = open_case_assigned_to("worker.scav")
+    services.consent_record(actor=personas["lead.scav"], origin=SYSTEM, case=case, scope="share_partner", partner=partner,
+                            given_on=case.opened_on, manner="written")
+    client = login("worker.scav")
+    data = {"partner": partner.pk, "referred_on": TODAY().isoformat(), "reason": "legal"}
+    assert client.post(_url("referral_create", case_id=case.pk), data).status_code == 302
+    assert client.post(_url("referral_create", case_id=case.pk), data).status_code == 200
+    assert PartnerReferral.objects.filter(case=case, partner=partner, reason="legal").count() == 1
+
+
+@pytest.mark.parametrize("field, value", [("referred_on", "2999-01-01"), ("referred_on", "not a date"), ("partner", "999999"), ("reason", "gossip")])
+def test_bad_referral_input_is_a_translated_form_error_and_writes_nothing(login, partner, field, value):
+    case = open_case_assigned_to("worker.scav")
+    before = PartnerReferral.objects.count()
+    data = {"partner": partner.pk, "referred_on": TODAY().isoformat(), "reason": "legal", field: value}
+    response = login("worker.scav").post(_url("referral_create", case_id=case.pk), data, HTTP_ACCEPT_LANGUAGE="nl")
+    assert response.status_code == 200 and 'class="errorlist' in response.content.decode()
+    assert PartnerReferral.objects.count() == before
+
+
+def test_accepting_twice_opens_one_case(login, pending_referral):
+    client = login("lead.scav")
+    assert _accept(client, pending_referral).status_code == 302
+    cases = Case.objects.count()
+    assert _accept(client, pending_referral).status_code == 200
+    assert Case.objects.count() == cases
+
+
+def test_reading_a_referrals_follow_up_is_audited(login):
+    referral = PartnerReferral.objects.filter(case__team__code="SCAPI").select_related("case").first()
+    login("lead.scapi").get(_url("referral_edit", case_id=referral.case.pk, referral_id=referral.pk))
+    assert AuditEvent.objects.filter(action="case_view", target_ref=referral.case.reference, detail__part="referral").exists()
