@@ -11,7 +11,7 @@ from django.utils.translation import override
 
 from audit.models import AuditEvent
 from casework import access
-from casework.models import Case, Role, Team
+from casework.models import Role, Team
 from casework.selectors import case_timeline, sessions_of
 from casework.teams import details_of
 from casework.partners.models import Consent, FileLink, PartnerReferral, TeamReferral

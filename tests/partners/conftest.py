@@ -1,4 +1,5 @@
 import datetime
+import random
 
 import pytest
 from django.utils import timezone
@@ -16,8 +17,6 @@ def fresh_case(personas, team_code, *, given="Wanda", family="Testperson", natio
     """A new open case of ``team_code`` opened by its lead, with a note that must never leave the team."""
     team = Team.objects.get(code=team_code)
     lead = personas[f"lead.{team.reference_prefix.lower()}"]
-    import random
-
     opened_on = timezone.localdate() - datetime.timedelta(days=10)
     return case_open(
         actor=lead, origin=SYSTEM, team=team, opened_on=opened_on,
