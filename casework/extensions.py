@@ -13,6 +13,12 @@ every installed app in ``INSTALLED_APPS`` order. The hooks in use:
   a panel that shows personal data writes its own audit event.
 - ``case_actions(request, case, *, emergency)``: a list of ``CaseAction(label, url)`` buttons on
   the case page.
+- ``case_opened(*, case, actor, origin)``: called by ``casework.services.cases.case_open`` in the
+  opening's transaction, after the case, its details and assignments are saved (partners: tells
+  both leads when the person already has a file in another team).
+- ``case_purging(*, case)``: called by ``casework.services.retention.case_purge`` (retention and
+  erasure on request) in its transaction, before the case is deleted: delete the app's rows of
+  the case and their history rows.
 - ``team_demo_details(*, rng, opened_on, today, n)`` (team apps, with ``team_code``): the
   team-specific details of a demo case.
 """

@@ -74,6 +74,11 @@ class Case(models.Model):
     address = EncryptedTextField(_("address"), max_length=500, blank=True)
     notes = EncryptedTextField(_("notes"), max_length=NOTES_MAX_LENGTH, blank=True)
 
+    # Legal hold (set and lifted by a lead, casework.partners): retention and erasure skip the
+    # case while it holds. The reason may name a procedure, so it is encrypted like a note.
+    legal_hold = models.BooleanField(_("legal hold"), default=False)
+    legal_hold_reason = EncryptedTextField(_("reason for the legal hold"), max_length=2000, null=True, blank=True)
+
     # Blind indexes (casework.crypto.blind_index) for duplicate checks; never the values.
     name_index = models.CharField(max_length=64, db_index=True, editable=False)
     national_number_index = models.CharField(max_length=64, db_index=True, blank=True, editable=False)

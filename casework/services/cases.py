@@ -16,6 +16,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from audit.actions import Action
 from audit.services import Origin, audit_record
 from casework.access import CHANGE, VIEW
+from casework.extensions import app_hooks
 from casework.crypto.blind_index import FULL_NAME, NATIONAL_NUMBER, blind_index
 from casework.models import Assignment, Case, ReferenceCounter, Role, Session
 from casework.teams import details_model_for, details_of
@@ -101,6 +102,10 @@ def case_open(*, actor, origin: Origin, team, opened_on: datetime.date, identity
         case_event_record(actor=actor, origin=origin, action=Action.CASE_CREATE, case=case)
         for worker in workers:
             _assign(actor=actor, origin=origin, case=case, worker=worker)
+        # Apps react in the same transaction (casework.partners tells both leads when the
+        # person already has a file in another team).
+        for _config, hook in app_hooks("case_opened"):
+            hook(case=case, actor=actor, origin=origin)
     return case
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from audit.actions import Action
 from audit.services import SYSTEM, Origin, audit_record
+from casework.extensions import app_hooks
 from casework.models import Assignment, Case, CaseUserObjectPermission, Session
 from casework.teams import details_model_for
 
@@ -21,13 +22,20 @@ from casework.teams import details_model_for
 def expired_cases(today=None):
     today = today or timezone.localdate()
     cutoff = today - datetime.timedelta(days=settings.CASEWORK_RETENTION_DAYS)
-    return Case.objects.closed().filter(closed_on__lt=cutoff)
+    # A case under legal hold is kept until a lead lifts the hold (casework.partners).
+    return Case.objects.closed().filter(closed_on__lt=cutoff, legal_hold=False)
 
 
-def case_purge(*, actor, origin: Origin, case: Case) -> None:
-    """Delete a case, its sessions, details, assignments, permissions and every history row."""
+def case_purge(*, actor, origin: Origin, case: Case, action=Action.CASE_PURGE, justification="") -> None:
+    """Delete a case, its sessions, details, assignments, permissions and every history row.
+
+    Also the erasure of a case on the person's request (``action=Action.CASE_ERASE``, by a
+    lead, with the request's ``justification``). Apps delete their own rows of the case and
+    their history first, through the ``case_purging`` hook."""
     with transaction.atomic():
         case = Case.objects.select_for_update().select_related("team").get(pk=case.pk)
+        for _config, hook in app_hooks("case_purging"):
+            hook(case=case)
         details_model = details_model_for(case.team)
         session_ids = list(Session.objects.filter(case=case).values_list("pk", flat=True))
         Session.objects.filter(case=case).delete()
@@ -41,9 +49,9 @@ def case_purge(*, actor, origin: Origin, case: Case) -> None:
         case_id = case.pk
         case.delete()
         Case.history.filter(id=case_id).delete()
-        audit_record(actor=actor, actor_username="retention", action=Action.CASE_PURGE, origin=origin,
+        audit_record(actor=actor, actor_username="retention", action=action, origin=origin,
                      target_type="case", target_id=case_id, target_ref=reference, team=team,
-                     detail={"sessions": len(session_ids)})
+                     justification=justification, detail={"sessions": len(session_ids)})
 
 
 def purge_expired_cases(*, actor=None, origin: Origin = SYSTEM, today=None) -> int:

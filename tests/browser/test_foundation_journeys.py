@@ -37,14 +37,15 @@ def test_a_worker_logs_in_changes_language_twice_and_logs_out(browser, live_serv
     assert not errors, "the browser console reports:\n" + "\n".join(errors)
 
 
-@pytest.mark.parametrize("username,workspace,label", [
-    ("auditor", "/audit/", "Audit log"),
-    ("coordinator", "/indicators/", "Indicators"),
+@pytest.mark.parametrize("username,workspace,labels", [
+    ("auditor", "/audit/", ["Audit log"]),
+    # Coordination also keeps the partner directory (organisations only, no person).
+    ("coordinator", "/indicators/", ["Indicators", "Partners"]),
 ])
-def test_auditor_and_coordinator_land_on_their_workspace(browser, live_server, demo_world, username, workspace, label):
+def test_auditor_and_coordinator_land_on_their_workspace(browser, live_server, demo_world, username, workspace, labels):
     assert browser_login(browser, live_server, username) == workspace
     assert page_lang(browser) == "fr"
-    assert nav_labels(browser) == [translated("fr", label)], "one role, one workspace, nothing else"
+    assert nav_labels(browser) == [translated("fr", label) for label in labels], "one role, its workspaces, nothing else"
     assert browser.find_element(By.TAG_NAME, "h1").text.strip()
     screenshot(browser, f"{username}-fr")
     errors = console_errors(browser)
