@@ -340,3 +340,22 @@ DEFAULT_EXCEPTION_REPORTER_FILTER = "casework.errors.ConfidentialExceptionReport
 CSRF_FAILURE_VIEW = "casework.views.errors.csrf_failure"
 # Guardian's backend is deliberately not installed (see AUTHENTICATION_BACKENDS).
 SILENCED_SYSTEM_CHECKS = ["guardian.W001"]
+
+
+# --- Integrity (issue 8: second factor, case integrity, audit trail, deployment) ----------
+try:
+    # Proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated): the
+    # client address of audit events and of the lock-out (audit.services.client_ip).
+    TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+    for _proxy in TRUSTED_PROXIES:
+        try:
+            __import__("ipaddress").ip_network(_proxy, strict=False)
+        except ValueError:
+            raise ConfigurationError("TRUSTED_PROXIES", "expected IP addresses or networks, comma-separated") from None
+    # verify_audit exits 2 when events older than this are covered by no signed checkpoint.
+    AUDIT_CHECKPOINT_MAX_AGE_MINUTES = _int("AUDIT_CHECKPOINT_MAX_AGE_MINUTES", 30)
+    if AUDIT_CHECKPOINT_MAX_AGE_MINUTES < 1:
+        raise ConfigurationError("AUDIT_CHECKPOINT_MAX_AGE_MINUTES", "must be 1 or more")
+except ConfigurationError as exc:
+    fail_startup(exc)
+AXES_CLIENT_IP_CALLABLE = "audit.services.client_ip"
