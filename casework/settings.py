@@ -356,6 +356,11 @@ try:
     AUDIT_CHECKPOINT_MAX_AGE_MINUTES = _int("AUDIT_CHECKPOINT_MAX_AGE_MINUTES", 30)
     if AUDIT_CHECKPOINT_MAX_AGE_MINUTES < 1:
         raise ConfigurationError("AUDIT_CHECKPOINT_MAX_AGE_MINUTES", "must be 1 or more")
+    # A signed-in session unused this long ends (casework.middleware.IdleTimeoutMiddleware).
+    CASEWORK_IDLE_TIMEOUT_MINUTES = _int("CASEWORK_IDLE_TIMEOUT_MINUTES", 30)
+    if CASEWORK_IDLE_TIMEOUT_MINUTES < 1:
+        raise ConfigurationError("CASEWORK_IDLE_TIMEOUT_MINUTES", "must be 1 or more")
 except ConfigurationError as exc:
     fail_startup(exc)
 AXES_CLIENT_IP_CALLABLE = "audit.services.client_ip"
+MIDDLEWARE.insert(MIDDLEWARE.index("django_otp.middleware.OTPMiddleware"), "casework.middleware.IdleTimeoutMiddleware")

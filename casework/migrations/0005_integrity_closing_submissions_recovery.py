@@ -13,10 +13,17 @@ def closing_time_of_closed_cases(apps, schema_editor):
     Case.objects.filter(status="closed", closed_at__isnull=True).update(closed_at=models.F("updated_at"))
 
 
+def forget_unconfirmed_devices(apps, schema_editor):
+    # Enrolment used to keep an unconfirmed device, and its secret, across logins; a new
+    # enrolment now draws a fresh secret each time, so these leftovers are only a risk.
+    apps.get_model("otp_totp", "TOTPDevice").objects.filter(confirmed=False).delete()
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
         ('casework', '0003_case_list_indexes'),
+        ('otp_totp', '0003_add_timestamps'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -58,4 +65,5 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(closing_time_of_closed_cases, migrations.RunPython.noop),
+        migrations.RunPython(forget_unconfirmed_devices, migrations.RunPython.noop),
     ]
