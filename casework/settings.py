@@ -360,7 +360,21 @@ try:
     CASEWORK_IDLE_TIMEOUT_MINUTES = _int("CASEWORK_IDLE_TIMEOUT_MINUTES", 30)
     if CASEWORK_IDLE_TIMEOUT_MINUTES < 1:
         raise ConfigurationError("CASEWORK_IDLE_TIMEOUT_MINUTES", "must be 1 or more")
+    # HTTPS (`manage.py check --deploy` is clean in production): every plain-HTTP request is
+    # redirected (the proxy sets X-Forwarded-Proto, SECURE_PROXY_SSL_HEADER above); a set-up
+    # whose proxy already redirects, or a plain-HTTP test rig, turns it off explicitly with 0.
+    SECURE_SSL_REDIRECT = _bool("SECURE_SSL_REDIRECT", not DEBUG)
+    # Browsers remember to use HTTPS only for this many seconds (one year in production).
+    SECURE_HSTS_SECONDS = _int("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600)
+    if SECURE_HSTS_SECONDS < 0:
+        raise ConfigurationError("SECURE_HSTS_SECONDS", "must be 0 (off) or more")
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    # The "preload" directive only allows the domain to be submitted to the browsers' preload
+    # list (hstspreload.org accepts registrable domains only, not the app's host name).
+    SECURE_HSTS_PRELOAD = _bool("SECURE_HSTS_PRELOAD", True)
 except ConfigurationError as exc:
     fail_startup(exc)
 AXES_CLIENT_IP_CALLABLE = "audit.services.client_ip"
+# The load balancer's health probe may speak plain HTTP to the app.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 MIDDLEWARE.insert(MIDDLEWARE.index("django_otp.middleware.OTPMiddleware"), "casework.middleware.IdleTimeoutMiddleware")

@@ -76,6 +76,7 @@ def production_env(scratch_database, tmp_path):
         "DATABASE_URL": scratch_database,
         "REDIS_URL": redis_url,
         "SECURE_COOKIES": "0",  # plain http on the loopback; production sits behind TLS
+        "SECURE_SSL_REDIRECT": "0",  # likewise: no proxy here to speak HTTPS
     })
     return env
 
