@@ -372,6 +372,19 @@ try:
     # The "preload" directive only allows the domain to be submitted to the browsers' preload
     # list (hstspreload.org accepts registrable domains only, not the app's host name).
     SECURE_HSTS_PRELOAD = _bool("SECURE_HSTS_PRELOAD", True)
+    # The owner role that `migrate` connects as (docs/database-roles.sql); the app's own
+    # DATABASE_URL role then owns nothing. PostgreSQL only; unset: migrate uses DATABASE_URL.
+    DATABASE_MIGRATION = None
+    _migration_url = _read("DATABASE_MIGRATION_URL", default="")
+    if _migration_url:
+        if not _migration_url.startswith(("postgres://", "postgresql://")) or DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+            raise ConfigurationError("DATABASE_MIGRATION_URL", "only with PostgreSQL: postgres://owner:…@host:5432/db")
+        try:
+            DATABASE_MIGRATION = environ.Env.db_url_config(_migration_url)
+        except (environ.ImproperlyConfigured, ValueError, KeyError) as exc:
+            raise ConfigurationError("DATABASE_MIGRATION_URL", f"not a database URL ({exc.__class__.__name__})") from None
+        if DATABASE_MIGRATION.get("NAME") != DATABASES["default"]["NAME"]:
+            raise ConfigurationError("DATABASE_MIGRATION_URL", "must name the same database as DATABASE_URL")
 except ConfigurationError as exc:
     fail_startup(exc)
 AXES_CLIENT_IP_CALLABLE = "audit.services.client_ip"
