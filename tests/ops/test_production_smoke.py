@@ -178,6 +178,11 @@ def test_gunicorn_and_celery_serve_a_request_and_a_task_in_production_mode(produ
         status, _, body, url = client.request(f"{setup.path}?{setup.query}", {
             "csrfmiddlewaretoken": csrf_token(body), "token": f"{code:06d}", "next": next_url})
         assert status == 200, body[:2000]
+        # The ten recovery codes are shown once, then the user continues where they were going.
+        assert len(re.findall(r"<li><code>[a-z2-9]{5}-[a-z2-9]{5}</code></li>", body)) == 10, body[:2000]
+        continue_to = re.search(r'<a class="button primary" href="([^"]+)"', body).group(1)
+        status, _, body, url = client.request(continue_to)
+        assert status == 200, body[:2000]
         assert urllib.parse.urlsplit(url).path == "/cases/"
         assert "worker.scapi" in body
         assert re.search(r'<a href="/cases/[0-9a-f-]{36}/">', body), "the worker's cases are listed"
