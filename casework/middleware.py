@@ -49,7 +49,7 @@ class IdleTimeoutMiddleware:
 
     SESSION_KEY = "last_activity"
     # The session is written at most this often, not on every request.
-    RESOLUTION_SECONDS = 30
+    RESOLUTION_SECONDS = 60
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -82,6 +82,7 @@ def test_the_sessions_of_a_closed_case_cannot_be_edited(login, scav_case):
     session = scav_case.sessions.first()
     url = reverse("cases:session_edit", kwargs={"case_id": scav_case.pk, "session_id": session.pk})
     client = login("worker.scav")
+    assert url not in client.get(reverse("cases:detail", kwargs={"case_id": scav_case.pk})).content.decode()
     assert client.get(url).status_code == 302
     response = client.post(url, {**_session_data(scav_case), "duration_minutes": 720, "version": session.version})
     assert response.status_code == 302
