@@ -12,6 +12,8 @@ class Action(models.TextChoices):
     TWO_FACTOR_VERIFY = "2fa_verify", _("second factor verified")
     TWO_FACTOR_FAILED = "2fa_failed", _("wrong second-factor code")
     TWO_FACTOR_RESET = "2fa_reset", _("second factor reset")
+    TWO_FACTOR_RECOVERY_CODES = "2fa_recovery_codes", _("recovery codes generated")
+    TWO_FACTOR_RECOVERY_USED = "2fa_recovery_used", _("recovery code used")
     ACCESS_REFUSED = "access_refused", _("access refused")
     CASE_LIST = "case_list", _("case list viewed")
     CASE_VIEW = "case_view", _("case viewed")

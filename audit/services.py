@@ -37,22 +37,70 @@ class Origin:
     def from_request(cls, request):
         if request is None:
             return cls()
-        ip = request.META.get("REMOTE_ADDR") or None
-        try:
-            # A zone index ("fe80::1%eth0") says nothing about the client and no database type takes it.
-            ip = str(ipaddress.ip_address(ip.split("%", 1)[0])) if ip else None
-        except ValueError:
-            ip = None
-        return cls(client_ip=ip, user_agent=request.META.get("HTTP_USER_AGENT", ""))
+        return cls(client_ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", ""))
+
+
+def _address(value):
+    """An IP address as text, or None. A zone index ("fe80::1%eth0") says nothing about the
+    client and no database type takes it."""
+    try:
+        return str(ipaddress.ip_address(value.strip().split("%", 1)[0])) if value else None
+    except ValueError:
+        return None
+
+
+def _trusted(address):
+    from django.conf import settings
+
+    if address is None:
+        return False
+    ip = ipaddress.ip_address(address)
+    return any(ip in ipaddress.ip_network(net, strict=False) for net in getattr(settings, "TRUSTED_PROXIES", ()))
+
+
+def client_ip(request):
+    """The client's address: the direct peer, unless that peer is one of TRUSTED_PROXIES; then
+    X-Forwarded-For is read from the right (each trusted proxy appends the address it saw) up
+    to the first address that is not a trusted proxy. A client can put anything at the left of
+    the header, so nothing left of that address is believed. Used for audit events and, via
+    AXES_CLIENT_IP_CALLABLE, for the lock-out."""
+    address = _address(request.META.get("REMOTE_ADDR"))
+    if not _trusted(address):
+        return address
+    for hop in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")):
+        hop = _address(hop)
+        if hop is None:
+            break  # malformed: keep the last address a trusted proxy vouched for
+        address = hop
+        if not _trusted(hop):
+            break
+    return address
 
 
 SYSTEM = Origin()
 
 
-def clean_text(value: str, limit: int) -> str:
+def clean_text(value: str, limit: int | None) -> str:
     """User-supplied text: no line breaks or control characters (they could forge lines in
-    logs and CSV exports), bounded length."""
+    logs and CSV exports; PostgreSQL refuses NUL in text and jsonb), bounded length."""
     return _CONTROL.sub(" ", value or "")[:limit]
+
+
+def _column(value, name):
+    """A target field as stored: cleaned, stripped, cut to the column's size (an overlong or
+    NUL-bearing URL part must not turn a refusal into a 500 that records nothing)."""
+    return clean_text(str(value or ""), AuditEvent._meta.get_field(name).max_length).strip()
+
+
+def clean_detail(value):
+    """Every string of an event's details (keys included, at any depth) cleaned."""
+    if isinstance(value, str):
+        return clean_text(value, None)
+    if isinstance(value, dict):
+        return {clean_text(str(key), None): clean_detail(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [clean_detail(item) for item in value]
+    return value
 
 
 def _stored_ip(address):
@@ -81,14 +129,14 @@ def audit_record(*, actor, action: Action, origin: Origin = SYSTEM, target_type=
             actor=actor if authenticated else None,
             actor_username=clean_text(actor.get_username() if authenticated else (actor_username or ""), 150),
             action=str(action),
-            target_type=target_type,
-            target_id=str(target_id or ""),
-            target_ref=target_ref or "",
-            team=team or "",
+            target_type=_column(target_type, "target_type"),
+            target_id=_column(target_id, "target_id"),
+            target_ref=_column(target_ref, "target_ref"),
+            team=_column(team, "team"),
             client_ip=_stored_ip(origin.client_ip),
             user_agent=clean_text(origin.user_agent, USER_AGENT_MAX),
             justification=clean_text(justification, JUSTIFICATION_MAX),
-            detail=detail or {},
+            detail=clean_detail(detail or {}),
             prev_hash=head.hash,
         )
         event.hash = event_hash({**event.hashed_fields(), "actor_id": event.actor_id})
@@ -157,6 +205,7 @@ def chain_verify_record(*, actor=None, origin: Origin = SYSTEM, where=None, batc
             "problems": len(result.problems),
             "kinds": sorted({problem.kind for problem in result.problems}),
             "checkpoints": result.checkpoints,
+            "unsigned_overdue": result.unsigned_overdue,
         },
     )
     return result

@@ -21,8 +21,11 @@ range.
 
 import collections
 import dataclasses
+import datetime
 
-from django.db.models import Subquery
+from django.conf import settings
+from django.db.models import Count, Min, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import checkpoints as checkpoint_files
@@ -93,6 +96,10 @@ class VerificationResult:
     newest_checkpoint_seq: int | None = None
     problems: list = dataclasses.field(default_factory=list)
     truncated_report: bool = False  # more problems existed than MAX_PROBLEMS
+    # Events older than AUDIT_CHECKPOINT_MAX_AGE_MINUTES that no signed checkpoint covers yet:
+    # the checkpoint writer has stopped, and a tail cut off now would go unnoticed.
+    unsigned_overdue: int = 0
+    unsigned_overdue_first_seq: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -239,4 +246,12 @@ def verify_chain(*, batch_size: int = BATCH_SIZE, checkpoint_dir=None, max_probl
             walk.add(Problem("truncated", checkpoint.seq, {"file": checkpoint.name, "last": result.last_seq}))
     for item in bad:
         walk.add(Problem(f"checkpoint_{item.reason}", item.seq, {"file": item.name}))
+    _overdue(result, head.seq)
     return result
+
+
+def _overdue(result, head_seq):
+    cutoff = timezone.now() - datetime.timedelta(minutes=settings.AUDIT_CHECKPOINT_MAX_AGE_MINUTES)
+    overdue = AuditEvent.objects.filter(seq__gt=result.newest_checkpoint_seq or 0, seq__lte=head_seq, at__lt=cutoff)
+    figures = overdue.aggregate(count=Count("seq"), first=Min("seq"))
+    result.unsigned_overdue, result.unsigned_overdue_first_seq = figures["count"], figures["first"]

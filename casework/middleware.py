@@ -1,4 +1,7 @@
+import time
+
 from django.conf import settings
+from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 from django_otp import user_has_device
@@ -37,4 +40,29 @@ class TwoFactorMiddleware:
             else:
                 return self.get_response(request)
             return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)
+
+
+class IdleTimeoutMiddleware:
+    """A session unused for CASEWORK_IDLE_TIMEOUT_MINUTES ends: a screen left open in an office
+    does not stay a way into case files. The logout is audited with reason "idle"."""
+
+    SESSION_KEY = "last_activity"
+    # The session is written at most this often, not on every request.
+    RESOLUTION_SECONDS = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = time.time()
+            last = request.session.get(self.SESSION_KEY)
+            if isinstance(last, (int, float)) and now - last > settings.CASEWORK_IDLE_TIMEOUT_MINUTES * 60:
+                request.casework_logout_reason = "idle"
+                logout(request)
+                return redirect(f"{reverse('login')}?{urlencode({'next': request.get_full_path()})}")
+            if not isinstance(last, (int, float)) or now - last >= self.RESOLUTION_SECONDS:
+                request.session[self.SESSION_KEY] = now
         return self.get_response(request)

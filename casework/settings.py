@@ -340,3 +340,54 @@ DEFAULT_EXCEPTION_REPORTER_FILTER = "casework.errors.ConfidentialExceptionReport
 CSRF_FAILURE_VIEW = "casework.views.errors.csrf_failure"
 # Guardian's backend is deliberately not installed (see AUTHENTICATION_BACKENDS).
 SILENCED_SYSTEM_CHECKS = ["guardian.W001"]
+
+
+# --- Integrity (issue 8: second factor, case integrity, audit trail, deployment) ----------
+try:
+    # Proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated): the
+    # client address of audit events and of the lock-out (audit.services.client_ip).
+    TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+    for _proxy in TRUSTED_PROXIES:
+        try:
+            __import__("ipaddress").ip_network(_proxy, strict=False)
+        except ValueError:
+            raise ConfigurationError("TRUSTED_PROXIES", "expected IP addresses or networks, comma-separated") from None
+    # verify_audit exits 2 when events older than this are covered by no signed checkpoint.
+    AUDIT_CHECKPOINT_MAX_AGE_MINUTES = _int("AUDIT_CHECKPOINT_MAX_AGE_MINUTES", 30)
+    if AUDIT_CHECKPOINT_MAX_AGE_MINUTES < 1:
+        raise ConfigurationError("AUDIT_CHECKPOINT_MAX_AGE_MINUTES", "must be 1 or more")
+    # A signed-in session unused this long ends (casework.middleware.IdleTimeoutMiddleware).
+    CASEWORK_IDLE_TIMEOUT_MINUTES = _int("CASEWORK_IDLE_TIMEOUT_MINUTES", 30)
+    if CASEWORK_IDLE_TIMEOUT_MINUTES < 1:
+        raise ConfigurationError("CASEWORK_IDLE_TIMEOUT_MINUTES", "must be 1 or more")
+    # HTTPS (`manage.py check --deploy` is clean in production): every plain-HTTP request is
+    # redirected (the proxy sets X-Forwarded-Proto, SECURE_PROXY_SSL_HEADER above); a set-up
+    # whose proxy already redirects, or a plain-HTTP test rig, turns it off explicitly with 0.
+    SECURE_SSL_REDIRECT = _bool("SECURE_SSL_REDIRECT", not DEBUG)
+    # Browsers remember to use HTTPS only for this many seconds (one year in production).
+    SECURE_HSTS_SECONDS = _int("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600)
+    if SECURE_HSTS_SECONDS < 0:
+        raise ConfigurationError("SECURE_HSTS_SECONDS", "must be 0 (off) or more")
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    # The "preload" directive only allows the domain to be submitted to the browsers' preload
+    # list (hstspreload.org accepts registrable domains only, not the app's host name).
+    SECURE_HSTS_PRELOAD = _bool("SECURE_HSTS_PRELOAD", True)
+    # The owner role that `migrate` connects as (docs/database-roles.sql); the app's own
+    # DATABASE_URL role then owns nothing. PostgreSQL only; unset: migrate uses DATABASE_URL.
+    DATABASE_MIGRATION = None
+    _migration_url = _read("DATABASE_MIGRATION_URL", default="")
+    if _migration_url:
+        if not _migration_url.startswith(("postgres://", "postgresql://")) or DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+            raise ConfigurationError("DATABASE_MIGRATION_URL", "only with PostgreSQL: postgres://owner:…@host:5432/db")
+        try:
+            DATABASE_MIGRATION = environ.Env.db_url_config(_migration_url)
+        except (environ.ImproperlyConfigured, ValueError, KeyError) as exc:
+            raise ConfigurationError("DATABASE_MIGRATION_URL", f"not a database URL ({exc.__class__.__name__})") from None
+        if DATABASE_MIGRATION.get("NAME") != DATABASES["default"]["NAME"]:
+            raise ConfigurationError("DATABASE_MIGRATION_URL", "must name the same database as DATABASE_URL")
+except ConfigurationError as exc:
+    fail_startup(exc)
+AXES_CLIENT_IP_CALLABLE = "audit.services.client_ip"
+# The load balancer's health probe may speak plain HTTP to the app.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+MIDDLEWARE.insert(MIDDLEWARE.index("django_otp.middleware.OTPMiddleware"), "casework.middleware.IdleTimeoutMiddleware")

@@ -15,6 +15,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/2fa/setup/", two_factor.setup, name="two_factor_setup"),
     path("accounts/2fa/verify/", two_factor.verify, name="two_factor_verify"),
+    # Not under accounts/2fa/: only a session verified by the second factor reaches it.
+    path("accounts/recovery-codes/", two_factor.recovery_codes, name="recovery_codes"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("cases/", include("casework.case_urls")),
     path("audit/", include("audit.urls")),

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casework', '0003_case_list_indexes'),
+        ('casework', '0005_integrity_closing_submissions_recovery'),
     ]
 
     operations = [

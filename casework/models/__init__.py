@@ -9,3 +9,4 @@ from casework.models.cases import (  # noqa: F401
     Session,
     SessionKind,
 )
+from casework.models.integrity import RecoveryCode, Submission  # noqa: F401

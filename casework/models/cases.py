@@ -63,6 +63,8 @@ class Case(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     opened_on = models.DateField(_("opened on"))
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    # The server's time of closing: retention counts from it, never from the typed closed_on.
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
     closure_reason = models.CharField(_("closure reason"), max_length=20, choices=ClosureReason.choices, blank=True)
 
     # The person's identity: encrypted, bound to this row.

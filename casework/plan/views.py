@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from audit.actions import Action
 from audit.services import Origin, audit_record
+from casework import submissions
 from casework.plan import selectors
 from casework.plan.access import get_indicator_for_entry, get_record_for_entry, require_coordinator, require_entry_rights
 from casework.plan.export import FORMATS, indicators_export
@@ -182,15 +183,23 @@ def _apply_service_errors(form, exc):
 def record_add(request, indicator_id):
     indicator = get_indicator_for_entry(request, indicator_id, source=Indicator.Source.ACTIVITY)
     form = ActivityRecordForm(request.POST if request.method == "POST" else None)
+    repeated = submissions.replay(request)
+    if repeated:
+        return repeated
     if request.method == "POST" and form.is_valid():
         try:
-            activity_record_create(actor=request.user, origin=Origin.from_request(request), indicator=indicator, **form.cleaned_data)
+            with submissions.submit_once(request) as claim:
+                activity_record_create(actor=request.user, origin=Origin.from_request(request), indicator=indicator, **form.cleaned_data)
+                claim.done(_entry_back(indicator))
+        except submissions.AlreadySubmitted:
+            return submissions.replay(request) or redirect(_entry_back(indicator))
         except ValidationError as exc:
             _apply_service_errors(form, exc)
         else:
             messages.success(request, _("Activity recorded."))
             return redirect(_entry_back(indicator))
-    return render(request, "plan/record_form.html", {"form": form, "indicator": indicator, "back": _entry_back(indicator)},
+    return render(request, "plan/record_form.html", {"form": form, "indicator": indicator, "back": _entry_back(indicator),
+                                                  "submission_token": submissions.submission_token(request)},
                   status=400 if form.errors else 200)
 
 
@@ -231,13 +240,21 @@ def record_delete(request, record_id):
 def attestation_add(request, indicator_id):
     indicator = get_indicator_for_entry(request, indicator_id, source=Indicator.Source.ATTESTATION)
     form = AttestationForm(request.POST if request.method == "POST" else None)
+    repeated = submissions.replay(request)
+    if repeated:
+        return repeated
     if request.method == "POST" and form.is_valid():
         try:
-            attestation_record(actor=request.user, origin=Origin.from_request(request), indicator=indicator, **form.cleaned_data)
+            with submissions.submit_once(request) as claim:
+                attestation_record(actor=request.user, origin=Origin.from_request(request), indicator=indicator, **form.cleaned_data)
+                claim.done(_entry_back(indicator))
+        except submissions.AlreadySubmitted:
+            return submissions.replay(request) or redirect(_entry_back(indicator))
         except ValidationError as exc:
             _apply_service_errors(form, exc)
         else:
             messages.success(request, _("Attestation recorded."))
             return redirect(_entry_back(indicator))
-    return render(request, "plan/attestation_form.html", {"form": form, "indicator": indicator, "back": _entry_back(indicator)},
+    return render(request, "plan/attestation_form.html", {"form": form, "indicator": indicator, "back": _entry_back(indicator),
+                                                  "submission_token": submissions.submission_token(request)},
                   status=400 if form.errors else 200)

@@ -10,6 +10,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
@@ -151,11 +152,19 @@ def case_close(*, actor, origin: Origin, case: Case, expected_version: int, clos
             raise ValidationError({"closed_on": _("A case cannot be closed before the day it was opened.")})
         if closed_on > _today():
             raise ValidationError({"closed_on": _("The closing date cannot be in the future.")})
+        last_session = Session.objects.filter(case=current).order_by("-held_on").values_list("held_on", flat=True).first()
+        if last_session is not None and closed_on < last_session:
+            raise ValidationError({"closed_on": _("A case cannot be closed before its last session (%(date)s).") % {
+                "date": date_format(last_session, "SHORT_DATE_FORMAT")}})
         current.status, current.closed_on, current.closure_reason = Case.Status.CLOSED, closed_on, reason
+        # Retention counts from this server time, never from the typed date (which may be
+        # backdated, e.g. to when the last contact really was).
+        current.closed_at = timezone.now()
         current.version += 1
         current.full_clean(exclude=["reference"])
         _save(current, actor)
-        case_event_record(actor=actor, origin=origin, action=Action.CASE_CLOSE, case=current, reason=reason)
+        case_event_record(actor=actor, origin=origin, action=Action.CASE_CLOSE, case=current, reason=reason,
+                          closed_on=closed_on.isoformat())
     return current
 
 
@@ -165,6 +174,7 @@ def case_reopen(*, actor, origin: Origin, case: Case, expected_version: int) -> 
         if current.is_open:
             raise ValidationError(_("This case is already open."))
         current.status, current.closed_on, current.closure_reason = Case.Status.OPEN, None, ""
+        current.closed_at = None
         current.version += 1
         _save(current, actor)
         case_event_record(actor=actor, origin=origin, action=Action.CASE_REOPEN, case=current)
@@ -234,7 +244,11 @@ def session_record(*, actor, origin: Origin, case: Case, kind, held_on, duration
 def session_update(*, actor, origin: Origin, session: Session, expected_version: int, kind, held_on, duration_minutes, notes) -> Session:
     with transaction.atomic():
         current = _locked(Session, session.pk, expected_version)
-        case = Case.objects.select_related("team").get(pk=current.case_id)
+        # Lock the case too, so it cannot be closed while this session changes.
+        case = Case.objects.select_for_update().select_related("team").get(pk=current.case_id)
+        if not case.is_open:
+            # Its figures may already be in reported indicators: a closed file is frozen.
+            raise ValidationError(_("The sessions of a closed case cannot be changed; reopen it first."))
         _check_session(case, kind, held_on)
         values = {"kind": kind, "held_on": held_on, "duration_minutes": duration_minutes, "notes": notes}
         changed = [f for f, v in values.items() if getattr(current, f) != v]

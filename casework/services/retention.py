@@ -1,4 +1,5 @@
-"""Retention: closed cases are purged CASEWORK_RETENTION_DAYS after closing, history included.
+"""Retention: closed cases are purged CASEWORK_RETENTION_DAYS after they were closed (the server's
+time of closing, ``Case.closed_at``), history included.
 
 What survives: the audit events (which hold no personal value, only the reference) and the
 indicator counts already computed for past years. Note that recomputing the indicators of a
@@ -15,15 +16,18 @@ from django.utils import timezone
 from audit.actions import Action
 from audit.services import SYSTEM, Origin, audit_record
 from casework.extensions import app_hooks
-from casework.models import Assignment, Case, CaseUserObjectPermission, Session
+from casework.models import Assignment, Case, CaseUserObjectPermission, Session, Submission
 from casework.teams import details_model_for
 
 
 def expired_cases(today=None):
+    """Closed cases whose retention has run out, counted from ``closed_at`` (the server's time
+    of closing), not from the typed ``closed_on``: a backdated closing must not shorten it."""
     today = today or timezone.localdate()
     cutoff = today - datetime.timedelta(days=settings.CASEWORK_RETENTION_DAYS)
+    start_of_cutoff = timezone.make_aware(datetime.datetime.combine(cutoff, datetime.time.min))
     # A case under legal hold is kept until a lead lifts the hold (casework.partners).
-    return Case.objects.closed().filter(closed_on__lt=cutoff, legal_hold=False)
+    return Case.objects.closed().filter(closed_at__lt=start_of_cutoff, legal_hold=False)
 
 
 def case_purge(*, actor, origin: Origin, case: Case, action=Action.CASE_PURGE, justification="") -> None:
@@ -54,7 +58,12 @@ def case_purge(*, actor, origin: Origin, case: Case, action=Action.CASE_PURGE, j
                      justification=justification, detail={"sessions": len(session_ids)})
 
 
+# A submission token only has to outlive a double click or a resent request.
+SUBMISSION_KEEP_DAYS = 2
+
+
 def purge_expired_cases(*, actor=None, origin: Origin = SYSTEM, today=None) -> int:
+    Submission.objects.filter(created_at__lt=timezone.now() - datetime.timedelta(days=SUBMISSION_KEEP_DAYS)).delete()
     count = 0
     for case in expired_cases(today).iterator():
         case_purge(actor=actor, origin=origin, case=case)

@@ -10,13 +10,14 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.actions import Action
 from audit.services import Origin, audit_record
-from casework import access, selectors
+from casework import access, selectors, submissions
 from casework.extensions import app_hooks
 from casework.forms import (
     AssignForm, CaseFilterForm, CloseForm, DuplicateConfirmForm, EmergencyAccessForm, FindForm,
@@ -71,6 +72,9 @@ def case_create(request):
     roles = access.roles_of(request.user)
     if not roles.lead_teams:
         access.refuse(request, target_type="case", target_id="new", reason="not a lead")
+    repeated = submissions.replay(request)
+    if repeated:
+        return repeated
     team = _chosen_team(request, roles.lead_teams)
     if team is None:
         # A lead of several teams first picks the team: its details form differs per team.
@@ -93,10 +97,14 @@ def case_create(request):
         )
         if not duplicates or confirm_form.cleaned_data["confirm_new_person"]:
             try:
-                case = services.case_open(
-                    actor=request.user, origin=origin, team=team, opened_on=open_form.cleaned_data["opened_on"],
-                    identity=identity, details=details_form.field_values(), workers=open_form.cleaned_data["workers"],
-                )
+                with submissions.submit_once(request) as claim:
+                    case = services.case_open(
+                        actor=request.user, origin=origin, team=team, opened_on=open_form.cleaned_data["opened_on"],
+                        identity=identity, details=details_form.field_values(), workers=open_form.cleaned_data["workers"],
+                    )
+                    claim.done(reverse("cases:detail", kwargs={"case_id": case.pk}))
+            except submissions.AlreadySubmitted:
+                return submissions.replay(request) or redirect("cases:team_register")
             except ValidationError as exc:
                 open_form.add_error(None, exc)
             else:
@@ -106,6 +114,7 @@ def case_create(request):
         "open_form": open_form, "identity_form": identity_form, "details_form": details_form,
         "confirm_form": confirm_form, "duplicates": duplicates, "team": team,
         "teams": Team.objects.filter(pk__in=roles.lead_teams),
+        "submission_token": submissions.submission_token(request),
     })
 
 

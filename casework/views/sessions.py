@@ -2,12 +2,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from audit.actions import Action
 from audit.services import Origin
-from casework import access
+from casework import access, submissions
 from casework.forms import SessionForm, VersionedForm
 from casework.models import Session
 from casework.services import cases as services
@@ -20,17 +21,25 @@ def session_create(request, case_id):
     if not case.is_open:
         messages.error(request, _("Sessions cannot be added to a closed case."))
         return redirect("cases:detail", case_id=case.pk)
+    repeated = submissions.replay(request)
+    if repeated:
+        return repeated
     form = SessionForm(request.POST or None, case=case, instance=Session(case=case, worker=request.user))
     if request.method == "POST" and form.is_valid():
         try:
-            services.session_record(actor=request.user, origin=Origin.from_request(request), case=case,
-                                    **{name: form.cleaned_data[name] for name in SessionForm.Meta.fields})
+            with submissions.submit_once(request) as claim:
+                services.session_record(actor=request.user, origin=Origin.from_request(request), case=case,
+                                        **{name: form.cleaned_data[name] for name in SessionForm.Meta.fields})
+                claim.done(reverse("cases:detail", kwargs={"case_id": case.pk}))
+        except submissions.AlreadySubmitted:
+            return submissions.replay(request) or redirect("cases:detail", case_id=case.pk)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, _("Session recorded."))
             return redirect("cases:detail", case_id=case.pk)
-    return render(request, "casework/session_form.html", {"case": case, "form": form})
+    return render(request, "casework/session_form.html", {"case": case, "form": form,
+                                                          "submission_token": submissions.submission_token(request)})
 
 
 @login_required
@@ -41,6 +50,9 @@ def session_edit(request, case_id, session_id):
     if session is None:
         access.refuse(request, target_type="session", target_id=session_id, reason="not in case",
                       target_ref=case.reference, team=case.team.code)
+    if not case.is_open:
+        messages.error(request, _("The sessions of a closed case cannot be changed; reopen it first."))
+        return redirect("cases:detail", case_id=case.pk)
     data = request.POST if request.method == "POST" else None
     form = SessionForm(data, case=case, instance=session)
     version_form = VersionedForm(data, initial={"version": session.version})

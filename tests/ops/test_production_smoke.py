@@ -76,6 +76,7 @@ def production_env(scratch_database, tmp_path):
         "DATABASE_URL": scratch_database,
         "REDIS_URL": redis_url,
         "SECURE_COOKIES": "0",  # plain http on the loopback; production sits behind TLS
+        "SECURE_SSL_REDIRECT": "0",  # likewise: no proxy here to speak HTTPS
     })
     return env
 
@@ -176,6 +177,11 @@ def test_gunicorn_and_celery_serve_a_request_and_a_task_in_production_mode(produ
         next_url = re.search(r'name="next" value="([^"]*)"', body).group(1)
         status, _, body, url = client.request(f"{setup.path}?{setup.query}", {
             "csrfmiddlewaretoken": csrf_token(body), "token": f"{code:06d}", "next": next_url})
+        assert status == 200, body[:2000]
+        # The ten recovery codes are shown once, then the user continues where they were going.
+        assert len(re.findall(r"<li><code>[a-z2-9]{5}-[a-z2-9]{5}</code></li>", body)) == 10, body[:2000]
+        continue_to = re.search(r'<a class="button primary" href="([^"]+)"', body).group(1)
+        status, _, body, url = client.request(continue_to)
         assert status == 200, body[:2000]
         assert urllib.parse.urlsplit(url).path == "/cases/"
         assert "worker.scapi" in body

@@ -181,3 +181,35 @@ def test_development_mode_needs_no_secrets(tmp_path):
     result = start(env, "import django; django.setup(); from django.conf import settings as s; print(s.DEBUG, s.CELERY_TASK_ALWAYS_EAGER)")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "True"]
+
+
+# --- Deployment checks (issue 8, section 6) ------------------------------------------------
+
+CHECK_DEPLOY = ("import sys, django; django.setup(); from django.core.management import call_command; "
+                "call_command('check', '--deploy', '--fail-level', 'DEBUG')")
+
+
+def test_check_deploy_reports_nothing_with_production_settings():
+    result = start(production_env(), CHECK_DEPLOY)
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout, result.stdout + result.stderr
+
+
+def test_production_redirects_to_https_and_sends_hsts_by_default_and_the_max_age_is_configurable():
+    show = ("import django; django.setup(); from django.conf import settings as s; "
+            "print(s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS)")
+    assert start(production_env(), show).stdout.split() == ["True", "31536000", "True"]
+    assert start(production_env(SECURE_HSTS_SECONDS="600", SECURE_SSL_REDIRECT="0"), show).stdout.split() == ["False", "600", "True"]
+
+
+def test_turning_the_https_redirect_off_is_an_explicit_choice_that_check_deploy_names():
+    result = start(production_env(SECURE_SSL_REDIRECT="0"), CHECK_DEPLOY)
+    assert "security.W008" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("variable, value", [
+    ("SECURE_HSTS_SECONDS", "-1"), ("SECURE_HSTS_SECONDS", "a year"), ("SECURE_SSL_REDIRECT", "perhaps"),
+    ("TRUSTED_PROXIES", "the proxy"), ("CASEWORK_IDLE_TIMEOUT_MINUTES", "0"), ("AUDIT_CHECKPOINT_MAX_AGE_MINUTES", "0"),
+])
+def test_a_malformed_integrity_setting_stops_start_up_naming_it(variable, value):
+    assert_refused(start(production_env(**{variable: value})), variable)

@@ -123,3 +123,33 @@ def test_an_attestation_is_recorded_with_its_date_and_evidence_and_becomes_the_a
     bad = client.post(f"/indicators/entry/indicator/{target.pk}/attest/", {"date": timezone.localdate().isoformat(), "answer": "maybe"},
                       HTTP_ACCEPT_LANGUAGE="fr")
     assert bad.status_code == 400 and "Répondez oui ou non." in bad.content.decode()
+
+
+def _token(response):
+    import re
+
+    match = re.search(r'name="submission" value="([0-9a-f-]{36})"', response.content.decode())
+    assert match, "the form carries no one-time submission token"
+    return match.group(1)
+
+
+def test_an_activity_form_sent_twice_records_one_activity(login):
+    client = login("coordinator")
+    target = peacekeepers_meetings()
+    url = f"/indicators/entry/indicator/{target.pk}/record/"
+    data = valid_post(submission=_token(client.get(url)))
+    before = ActivityRecord.objects.filter(indicator=target).count()
+    first, second = client.post(url, data), client.post(url, data)
+    assert first.status_code == second.status_code == 302 and second["Location"] == first["Location"]
+    assert ActivityRecord.objects.filter(indicator=target).count() == before + 1
+
+
+def test_an_attestation_form_sent_twice_records_one_attestation(login):
+    client = login("lead.scav")
+    target = indicator("A reception, listening and care space is effectively set up")
+    url = f"/indicators/entry/indicator/{target.pk}/attest/"
+    data = {"date": timezone.localdate().isoformat(), "answer": "yes", "evidence": "PV", "submission": _token(client.get(url))}
+    before = Attestation.objects.filter(indicator=target).count()
+    client.post(url, data)
+    client.post(url, data)
+    assert Attestation.objects.filter(indicator=target).count() == before + 1

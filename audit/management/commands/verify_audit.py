@@ -1,6 +1,7 @@
 """``python manage.py verify_audit``: walk the audit chain and check it against the signed
 checkpoints. Exit status 0 when everything verifies, 1 otherwise (one line per problem on
-stderr, the first event that does not verify named last)."""
+stderr, the first event that does not verify named last), 2 when the chain verifies but events
+older than AUDIT_CHECKPOINT_MAX_AGE_MINUTES are covered by no signed checkpoint yet."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -31,6 +32,16 @@ class Command(BaseCommand):
             summary = translation.gettext(
                 "%(checked)s events checked (head #%(head)s), %(checkpoints)s signed checkpoints."
             ) % {"checked": result.checked, "head": result.head_seq, "checkpoints": result.checkpoints}
+            if result.ok and result.unsigned_overdue:
+                self.stdout.write(translation.gettext("Audit chain intact: ") + summary)
+                raise CommandError(
+                    translation.gettext(
+                        "WARNING: %(count)s events older than %(minutes)s minutes, from #%(seq)s, are covered by no "
+                        "signed checkpoint: is the checkpoint task (celery beat) running?"
+                    ) % {"count": result.unsigned_overdue, "minutes": settings.AUDIT_CHECKPOINT_MAX_AGE_MINUTES,
+                         "seq": result.unsigned_overdue_first_seq},
+                    returncode=2,
+                )
             if result.ok:
                 self.stdout.write(self.style.SUCCESS(translation.gettext("Audit chain intact: ") + summary))
                 return

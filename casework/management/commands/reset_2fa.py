@@ -5,6 +5,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.actions import Action
 from audit.services import SYSTEM, audit_record
+from casework.models import RecoveryCode
 
 
 class Command(BaseCommand):
@@ -19,6 +20,7 @@ class Command(BaseCommand):
             raise CommandError(f"no user {username!r}")
         with transaction.atomic():
             deleted, _ = TOTPDevice.objects.filter(user=user).delete()
+            RecoveryCode.objects.filter(user=user).delete()
             audit_record(actor=None, actor_username="reset_2fa", action=Action.TWO_FACTOR_RESET, origin=SYSTEM,
                          target_type="user", target_id=user.pk, detail={"devices": deleted})
         self.stdout.write(f"{deleted} device(s) removed for {username}.")

@@ -137,4 +137,7 @@ class Command(BaseCommand):
         if sessions_until < today and rng.random() < 0.7:
             case_close(actor=lead, origin=SYSTEM, case=case, expected_version=None, closed_on=sessions_until,
                        reason=rng.choice([r.value for r in ClosureReason]))
+            # Demo history: these files were closed back then, so their retention runs from then.
+            closed_at = timezone.make_aware(datetime.datetime.combine(sessions_until, datetime.time(17, 0)))
+            Case.objects.filter(pk=case.pk).update(closed_at=closed_at)
         return case
