@@ -7,6 +7,7 @@ app_name = "cases"
 urlpatterns = [
     path("", cases.my_cases, name="my_cases"),
     path("team/", cases.team_register, name="team_register"),
+    path("team/caseloads/", cases.caseloads, name="caseloads"),
     path("new/", cases.case_create, name="create"),
     path("find/", cases.case_find, name="find"),
     path("<uuid:case_id>/", cases.case_detail, name="detail"),

@@ -7,7 +7,6 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.actions import Action
 from audit.services import Origin, audit_record
-from casework import access, selectors
+from casework import access, case_lists, selectors
 from casework.extensions import app_hooks
 from casework.forms import (
     AssignForm, CaseFilterForm, CloseForm, DuplicateConfirmForm, EmergencyAccessForm, FindForm,
@@ -26,26 +25,61 @@ from casework.models import Case, Team
 from casework.services import cases as services
 from casework.teams import details_form_for, details_of
 
-PAGE_SIZE = 25
-
 
 def _audit_case(request, action, case, **detail):
     services.case_event_record(actor=request.user, origin=Origin.from_request(request), action=action, case=case, **detail)
 
 
 def _case_list(request, cases, *, teams, title, scope):
-    form = CaseFilterForm(request.GET or None, teams=teams)
-    if form.is_bound and form.is_valid():
-        cases = selectors.filter_cases(cases, **{k: v for k, v in form.cleaned_data.items() if v not in ("", None)})
-    page = Paginator(selectors.annotate_for_list(cases).order_by("-opened_on", "-reference"), PAGE_SIZE).get_page(request.GET.get("page"))
+    """A case list: open files by default, filters, search, a whitelisted sort and keyset pages
+    (casework.case_lists). Constant queries per page whatever the number of files."""
+    lead = scope == "team"
+    form = CaseFilterForm(request.GET or None, teams=teams, lead=lead)
+    form.is_valid()
+    filters = form.filters()
+    cases = case_lists.apply_filters(cases, **filters)
+    text = (form.cleaned_data.get("q") or "").strip()
+    by_name = truncated = False
+    if text:
+        cases, by_name, truncated = case_lists.search(cases, text)
+    sort_key = form.cleaned_data.get("sort") or case_lists.DEFAULT_SORT
+    sort = case_lists.SORTS[sort_key]
+    order = form.cleaned_data.get("order")
+    descending = sort.descending if not order else order == "desc"
+    page = case_lists.keyset_page(
+        selectors.list_rows(cases), sort, descending=descending,
+        after=request.GET.get("after"), before=request.GET.get("before"), last="last" in request.GET,
+    )
+    count, capped = case_lists.bounded_count(cases)
     audit_record(actor=request.user, action=Action.CASE_LIST, origin=Origin.from_request(request), target_type="case",
-                 detail={"scope": scope, "page": page.number, "shown": len(page.object_list)})
+                 detail={"scope": scope, "sort": sort_key, "filters": sorted(filters),
+                         "search": ("name" if by_name else "reference") if text else "",
+                         "shown": len(page.rows)})
     query = request.GET.copy()
-    query.pop("page", None)
+    for key in ("after", "before", "last"):
+        query.pop(key, None)
     return render(request, "casework/case_list.html", {
         "title": title, "scope": scope, "page": page, "filter_form": form, "query": query.urlencode(),
+        "count": count, "capped": capped, "cap": case_lists.COUNT_CAP, "truncated": truncated,
+        "sort_key": sort_key, "descending": descending, "headers": _sort_headers(query, sort_key, descending),
         "can_open": bool(access.roles_of(request.user).lead_teams),
     })
+
+
+def _sort_headers(query, current, descending):
+    """For each sortable column: the link that sorts by it (reversing it when it is current)."""
+    headers = {}
+    for key, sort in case_lists.SORTS.items():
+        params = query.copy()
+        params["sort"] = key
+        if key == current:
+            params["order"] = "asc" if descending else "desc"
+            state = "descending" if descending else "ascending"
+        else:
+            params.pop("order", None)
+            state = "none"
+        headers[key] = {"url": f"?{params.urlencode()}", "aria_sort": state}
+    return headers
 
 
 @login_required
@@ -63,6 +97,24 @@ def team_register(request):
         access.refuse(request, target_type="case_list", target_id="team", reason="not a lead")
     return _case_list(request, Case.objects.filter(team__in=roles.lead_teams), teams=roles.lead_teams,
                       title=_("Team cases"), scope="team")
+
+
+DORMANT_AFTER_DAYS = 60
+
+
+@login_required
+def caseloads(request):
+    """A lead's view of the team: each worker's open files and dormant files (open, no session
+    for more than DORMANT_AFTER_DAYS), and the open files nobody is assigned to."""
+    roles = access.roles_of(request.user)
+    if not roles.lead_teams:
+        access.refuse(request, target_type="case_list", target_id="caseloads", reason="not a lead")
+    workers, unassigned = selectors.caseloads(roles.lead_teams, dormant_after_days=DORMANT_AFTER_DAYS, today=timezone.localdate())
+    audit_record(actor=request.user, action=Action.CASE_LIST, origin=Origin.from_request(request), target_type="case",
+                 detail={"scope": "caseloads"})
+    return render(request, "casework/caseloads.html", {
+        "workers": workers, "unassigned": unassigned, "days": DORMANT_AFTER_DAYS,
+    })
 
 
 @login_required

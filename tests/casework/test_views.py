@@ -284,10 +284,10 @@ def test_case_lists_use_a_constant_number_of_queries_whatever_the_page_size(logi
     few = reverse("cases:team_register") + f"?opened_from={newest.isoformat()}"  # a case or two
     many = reverse("cases:team_register")
     with CaptureQueriesContext(connection) as small:
-        assert 1 <= len(client.get(few).context["page"].object_list) < 5
+        assert 1 <= len(client.get(few).context["page"].rows) < 5
     with CaptureQueriesContext(connection) as large:
         response = client.get(many)
-    assert len(response.context["page"].object_list) >= 10
+    assert len(response.context["page"].rows) >= 10
     assert len(small.captured_queries) == len(large.captured_queries)
 
 
@@ -300,7 +300,7 @@ def test_list_filters_report_bad_values_instead_of_failing(login):
 def test_list_filter_by_session_kind_and_status(login, scav):
     kind = SessionKind.objects.get(team=scav, code="psychological_followup")
     response = login("lead.scav").get(reverse("cases:team_register") + f"?status=open&kind={kind.pk}")
-    for case in response.context["page"].object_list:
+    for case in response.context["page"].rows:
         assert case.is_open and case.sessions.filter(kind=kind).exists()
 
 
