@@ -49,6 +49,7 @@ def _case_list(request, cases, *, teams, title, scope):
     page = case_lists.keyset_page(
         selectors.list_rows(cases), sort, descending=descending,
         after=request.GET.get("after"), before=request.GET.get("before"), last="last" in request.GET,
+        size=case_lists.PAGE_SIZE,
     )
     count, capped = case_lists.bounded_count(cases)
     audit_record(actor=request.user, action=Action.CASE_LIST, origin=Origin.from_request(request), target_type="case",
