@@ -14,6 +14,7 @@ urlpatterns = [
     path("<uuid:case_id>/history/", cases.case_history, name="history"),
     path("<uuid:case_id>/edit/", cases.case_edit, name="edit"),
     path("<uuid:case_id>/close/", cases.case_close, name="close"),
+    path("<uuid:case_id>/close/undo/", cases.case_close_undo, name="close_undo"),
     path("<uuid:case_id>/reopen/", cases.case_reopen, name="reopen"),
     path("<uuid:case_id>/assignments/", cases.case_assignments, name="assignments"),
     path("<uuid:case_id>/export/", cases.case_export, name="export"),

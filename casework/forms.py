@@ -105,7 +105,9 @@ class DuplicateConfirmForm(forms.Form):
 
 class CloseForm(VersionedForm):
     closed_on = forms.DateField(label=_("Closed on"), widget=DATE_WIDGET)
-    reason = forms.ChoiceField(label=_("Reason"), choices=ClosureReason.choices)
+    # No reason is preselected: closing a file must be a choice, not a click through.
+    reason = forms.ChoiceField(label=_("Reason"), choices=[("", _("Choose a reason"))] + list(ClosureReason.choices))
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)

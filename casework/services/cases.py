@@ -156,6 +156,28 @@ def case_close(*, actor, origin: Origin, case: Case, expected_version: int, clos
     return current
 
 
+def closing_undoable_by(case: Case, user, *, today=None) -> bool:
+    """True when ``user`` closed ``case`` today and nothing changed since: they may undo it."""
+    if case.is_open or user is None:
+        return False
+    last = case.history.order_by("-history_date", "-history_id").first()
+    return (last is not None and last.status == Case.Status.CLOSED and last.history_user_id == user.pk
+            and timezone.localdate(last.history_date) == (today or _today()))
+
+
+def case_close_undo(*, actor, origin: Origin, case: Case, expected_version: int) -> Case:
+    """The worker who closed a file reopens it the same day (a mistaken or hasty closing)."""
+    with transaction.atomic():
+        current = _locked(Case, case.pk, expected_version)
+        if not closing_undoable_by(current, actor):
+            raise ValidationError(_("Only the person who closed this case can undo it, on the same day."), code="not_undoable")
+        current.status, current.closed_on, current.closure_reason = Case.Status.OPEN, None, ""
+        current.version += 1
+        _save(current, actor)
+        case_event_record(actor=actor, origin=origin, action=Action.CASE_REOPEN, case=current, undo_of_closing=True)
+    return current
+
+
 def case_reopen(*, actor, origin: Origin, case: Case, expected_version: int) -> Case:
     with transaction.atomic():
         current = _locked(Case, case.pk, expected_version)

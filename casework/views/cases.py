@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -191,6 +192,7 @@ def _detail_context(request, case, **extra):
         "sessions": list(selectors.sessions_of(case)),
         "assignments": list(case.assignments.select_related("worker").order_by("worker__username")),
         "can_change": access.has_case_permission(request.user, case, access.CHANGE),
+        "can_undo_close": not emergency and services.closing_undoable_by(case, request.user),
         "is_lead": access.is_lead_of(request.user, case.team),
         **extra,
     }
@@ -258,9 +260,18 @@ def _conflict(current, identity_form, details_form):
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_close(request, case_id):
+    """Closing is two steps: the form (no reason preselected), then a summary to confirm."""
     case = access.get_case_for_user(request, case_id, perm=access.CHANGE)
     form = CloseForm(request.POST or None, case=case, initial={"version": case.version})
-    if request.method == "POST" and form.is_valid():
+    summary = None
+    if request.method == "POST" and form.is_valid() and not form.cleaned_data["confirmed"]:
+        summary = {
+            "closed_on": form.cleaned_data["closed_on"],
+            "reason": dict(form.fields["reason"].choices)[form.cleaned_data["reason"]],
+            "sessions": case.session_count, "last_contact_on": case.last_contact_on,
+            "workers": [a.worker for a in case.assignments.select_related("worker").order_by("worker__username")],
+        }
+    elif request.method == "POST" and form.is_valid():
         try:
             services.case_close(actor=request.user, origin=Origin.from_request(request), case=case,
                                 expected_version=form.cleaned_data["version"],
@@ -271,9 +282,27 @@ def case_close(request, case_id):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("Case %(reference)s closed.") % {"reference": case.reference})
+            messages.success(request, _("Case %(reference)s closed. You can undo this today from the case page.") % {"reference": case.reference})
             return redirect("cases:detail", case_id=case.pk)
-    return render(request, "casework/case_close.html", {"case": case, "form": form})
+    return render(request, "casework/case_close.html", {"case": case, "form": form, "summary": summary})
+
+
+@login_required
+@require_POST
+def case_close_undo(request, case_id):
+    case = access.get_case_for_user(request, case_id, perm=access.CHANGE)
+    form = VersionedForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_close_undo(actor=request.user, origin=Origin.from_request(request), case=case,
+                                     expected_version=form.cleaned_data["version"])
+        except services.StaleVersion:
+            messages.error(request, _("The case changed meanwhile. Check it and try again."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Closing of %(reference)s undone: the case is open again.") % {"reference": case.reference})
+    return redirect("cases:detail", case_id=case.pk)
 
 
 @login_required
@@ -302,10 +331,18 @@ def case_assignments(request, case_id):
         access.refuse(request, target_type="case", target_id=case.pk, reason="assignment needs lead",
                       target_ref=case.reference, team=case.team.code)
     form = AssignForm(request.POST or None, case=case)
+    removing = None
+    if request.method == "GET" and "remove" in request.GET:
+        # The first step of removing someone: a page that names them and asks to confirm.
+        removing = case.assignments.select_related("worker").filter(worker_id=_int_or_none(request.GET.get("remove"))).first()
+        if removing is None:
+            messages.error(request, _("This person is not assigned to the case."))
     if request.method == "POST" and "unassign" in request.POST:
         assignment = case.assignments.select_related("worker").filter(worker_id=_int_or_none(request.POST.get("unassign"))).first()
         if assignment is None:
             messages.error(request, _("This person is not assigned to the case."))
+        elif request.POST.get("confirm") != "yes":
+            return redirect(reverse("cases:assignments", kwargs={"case_id": case.pk}) + f"?remove={assignment.worker_id}")
         else:
             worker = assignment.worker
             services.case_unassign(actor=request.user, origin=Origin.from_request(request), case=case, worker=worker)
@@ -320,7 +357,8 @@ def case_assignments(request, case_id):
             messages.success(request, _("Worker assigned."))
             return redirect("cases:assignments", case_id=case.pk)
     return render(request, "casework/case_assignments.html", {
-        "case": case, "form": form, "assignments": case.assignments.select_related("worker", "assigned_by").order_by("worker__username"),
+        "case": case, "form": form, "removing": removing,
+        "assignments": case.assignments.select_related("worker", "assigned_by").order_by("worker__username"),
     })
 
 

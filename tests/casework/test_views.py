@@ -211,7 +211,7 @@ def test_closing_before_the_opening_date_is_refused(login, scav_case):
 def test_closing_and_reopening_a_case(login, scav_case):
     client = login("worker.scav")
     response = client.post(reverse("cases:close", kwargs={"case_id": scav_case.pk}),
-                           {"version": scav_case.version, "closed_on": TODAY.isoformat(), "reason": "goals_met"})
+                           {"version": scav_case.version, "closed_on": TODAY.isoformat(), "reason": "goals_met", "confirmed": "True"})
     assert response.status_code == 302
     closed = Case.objects.get(pk=scav_case.pk)
     assert not closed.is_open and closed.closed_on == TODAY
@@ -268,7 +268,7 @@ def test_lead_assigns_and_unassigns_with_immediate_effect(login, personas, scav_
     detail = reverse("cases:detail", kwargs={"case_id": scav_case.pk})
     assert other.get(detail).status_code == 200
     lead = login("lead.scav")
-    assert lead.post(url, {"unassign": personas["worker2.scav"].pk}).status_code == 302
+    assert lead.post(url, {"unassign": personas["worker2.scav"].pk, "confirm": "yes"}).status_code == 302
     other = login("worker2.scav")
     assert other.get(detail).status_code == 404
 
