@@ -1,13 +1,16 @@
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from audit.actions import Action
 from audit.services import Origin
-from casework import access
+from casework import access, selectors
 from casework.forms import SessionForm, VersionedForm
 from casework.models import Session
 from casework.services import cases as services
@@ -20,7 +23,10 @@ def session_create(request, case_id):
     if not case.is_open:
         messages.error(request, _("Sessions cannot be added to a closed case."))
         return redirect("cases:detail", case_id=case.pk)
-    form = SessionForm(request.POST or None, case=case, instance=Session(case=case, worker=request.user))
+    # The team's usual kind and duration are filled in (the worker changes them if needed).
+    suggestion = selectors.session_suggestion(case.team, since=timezone.localdate() - datetime.timedelta(days=365))
+    initial = {"kind": suggestion["kind"].pk, "duration_minutes": suggestion["minutes"]} if suggestion else {}
+    form = SessionForm(request.POST or None, case=case, instance=Session(case=case, worker=request.user), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.session_record(actor=request.user, origin=Origin.from_request(request), case=case,
@@ -30,7 +36,7 @@ def session_create(request, case_id):
         else:
             messages.success(request, _("Session recorded."))
             return redirect("cases:detail", case_id=case.pk)
-    return render(request, "casework/session_form.html", {"case": case, "form": form})
+    return render(request, "casework/session_form.html", {"case": case, "form": form, "suggestion": suggestion})
 
 
 @login_required
