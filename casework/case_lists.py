@@ -180,6 +180,11 @@ class KeysetPage:
     previous_cursor: str | None
 
     @property
+    def object_list(self):
+        """The rows, under the name Django's Paginator pages use."""
+        return self.rows
+
+    @property
     def has_next(self):
         return self.next_cursor is not None
 
