@@ -340,3 +340,7 @@ DEFAULT_EXCEPTION_REPORTER_FILTER = "casework.errors.ConfidentialExceptionReport
 CSRF_FAILURE_VIEW = "casework.views.errors.csrf_failure"
 # Guardian's backend is deliberately not installed (see AUTHENTICATION_BACKENDS).
 SILENCED_SYSTEM_CHECKS = ["guardian.W001"]
+
+# --- lists (issue 13, language): Belgian formats in French, Dutch and English alike ----------
+# dd/mm/yyyy dates and 24-hour times whatever the interface language (casework/formats/).
+FORMAT_MODULE_PATH = ["casework.formats"]

@@ -17,6 +17,25 @@ def fill_contact_and_count(apps, schema_editor):
     )
 
 
+# Belgian Dutch usage (issue 13): labels only; the codes, which the plan refers to, stay.
+DUTCH_KIND_NAMES = {
+    ("MEDLOC-SCAV", "weekly_dropin"): ("Wekelijkse post", "Wekelijkse permanentie"),
+    ("MEDLOC-SCAV", "justice_accompaniment"): ("Begeleiding naar justitie", "Begeleiding bij gerechtelijke stappen"),
+}
+
+
+def dutch_kind_names(apps, schema_editor):
+    SessionKind = apps.get_model("casework", "SessionKind")
+    for (team, code), (old, new) in DUTCH_KIND_NAMES.items():
+        SessionKind.objects.filter(team__code=team, code=code, name_nl=old).update(name_nl=new)
+
+
+def dutch_kind_names_back(apps, schema_editor):
+    SessionKind = apps.get_model("casework", "SessionKind")
+    for (team, code), (old, new) in DUTCH_KIND_NAMES.items():
+        SessionKind.objects.filter(team__code=team, code=code, name_nl=new).update(name_nl=old)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -56,4 +75,5 @@ class Migration(migrations.Migration):
             index=models.Index(fields=['case', 'kind'], name='session_case_kind'),
         ),
         migrations.RunPython(fill_contact_and_count, migrations.RunPython.noop),
+        migrations.RunPython(dutch_kind_names, dutch_kind_names_back),
     ]
