@@ -10,10 +10,19 @@ from pathlib import Path
 import polib
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from casework.models import SessionKind
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def _language_restored():
+    """A request in Dutch leaves Dutch active in this thread; the next test must not inherit it."""
+    language = translation.get_language()
+    yield
+    translation.activate(language)
 
 
 def _text(response):
