@@ -189,3 +189,35 @@ def test_the_new_case_form_groups_its_checkboxes_and_summarises_errors(browser, 
         target = link.get_attribute("href").split("#", 1)[1]
         assert browser.find_elements(By.ID, target), target
     assert_no_axe_violations(browser)
+
+
+def test_an_auditor_reads_the_log_verifies_it_and_reviews_a_finding_with_an_outcome(browser, live_server, demo_world):
+    from audit.models import Anomaly
+
+    browser_login(browser, live_server, "auditor")
+    browser.get(f"{live_server.url}/audit/")
+    agent = browser.find_element(By.CSS_SELECTOR, "details.agent summary")
+    assert "·" in agent.text and len(agent.text) < 30
+    _check_page(browser, "audit-log")
+    submit(browser, browser.find_element(By.XPATH, "//form[contains(@action, '/audit/verify/')]//button"))
+    assert browser.find_element(By.CSS_SELECTOR, ".messages").text
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from audit.actions import Action
+    from audit.services import anomalies_detect, audit_record
+
+    case = Case.objects.filter(team__code="SCAPI").first()
+    audit_record(actor=get_user_model().objects.get(username="worker2.scapi"), action=Action.BREAK_GLASS, target_type="case",
+                 target_id=case.pk, target_ref=case.reference, team="SCAPI", justification="Urgent call from the prison social service")
+    anomalies_detect(first_day=timezone.localdate(), last_day=timezone.localdate())
+    item = Anomaly.objects.unreviewed().first()
+    browser.get(f"{live_server.url}/audit/anomalies/{item.pk}/")
+    _check_page(browser, "audit-review")
+    browser.find_element(By.CSS_SELECTOR, "input[name=outcome][value=justified]").click()
+    browser.find_element(By.NAME, "comment").send_keys("Checked with the team lead: a genuine emergency.")
+    submit(browser, browser.find_element(By.CSS_SELECTOR, "main form button.primary"))
+    item.refresh_from_db()
+    assert item.review_outcome == "justified"
+    assert browser.find_element(By.CSS_SELECTOR, ".audit-nav a[aria-current=page]").get_attribute("href").endswith("/audit/anomalies/")
+    assert_no_axe_violations(browser)
