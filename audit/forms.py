@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from audit.actions import Action
+from audit.models import Anomaly
 from audit.selectors import EventFilters
 from audit.services import REVIEW_COMMENT_MAX
 from casework.models import Team
@@ -80,6 +81,10 @@ def cursor(value):
 
 
 class AnomalyReviewForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=Anomaly.Outcome.choices, widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the outcome of the review.")},
+    )
     comment = forms.CharField(
         label=_("Review comment"), max_length=REVIEW_COMMENT_MAX, widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What you checked and what you concluded. Required; kept in the audit log."),

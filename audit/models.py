@@ -140,6 +140,14 @@ class Anomaly(models.Model):
                                     related_name="+", verbose_name=_("reviewed by"))
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     review_comment = models.TextField(_("review comment"), blank=True)
+
+    class Outcome(models.TextChoices):
+        JUSTIFIED = "justified", _("justified")
+        BREACH = "breach", _("breach")
+        ESCALATED = "escalated", _("escalated")
+
+    # What the review concluded, beside its comment (empty for reviews made before outcomes).
+    review_outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
     # The ANOMALY_REVIEW audit event of the current review: the tamper-evident record of it.
     review_seq = models.PositiveBigIntegerField(null=True, blank=True)
 

@@ -290,8 +290,11 @@ def anomalies_detect(*, actor=None, origin: Origin = SYSTEM, first_day=None, las
 REVIEW_COMMENT_MAX = 2000
 
 
-def anomaly_review(*, actor, origin: Origin, anomaly, comment: str):
-    """Mark a finding reviewed with the auditor's comment; the review is an audit event."""
+def anomaly_review(*, actor, origin: Origin, anomaly, comment: str, outcome: str):
+    """Mark a finding reviewed with the auditor's outcome (justified, breach, escalated) and
+    comment; the review is an audit event."""
+    if outcome not in Anomaly.Outcome.values:
+        raise ValidationError({"outcome": _("Choose the outcome of the review.")})
     comment = (comment or "").strip()
     if not comment:
         raise ValidationError({"comment": _("A comment is required to mark this item reviewed.")})
@@ -305,9 +308,9 @@ def anomaly_review(*, actor, origin: Origin, anomaly, comment: str):
             actor=actor, action=Action.ANOMALY_REVIEW, origin=origin, target_type="anomaly", target_id=current.pk,
             team=current.detail.get("team", ""), justification=comment,
             detail={"kind": current.kind, "user": current.actor_username, "day": current.day.isoformat(),
-                    "count": current.count},
+                    "count": current.count, "outcome": outcome},
         )
         current.reviewed_by, current.reviewed_at = actor, event.at
-        current.review_comment, current.review_seq = comment, event.seq
-        current.save(update_fields=["reviewed_by", "reviewed_at", "review_comment", "review_seq"])
+        current.review_comment, current.review_seq, current.review_outcome = comment, event.seq, outcome
+        current.save(update_fields=["reviewed_by", "reviewed_at", "review_comment", "review_seq", "review_outcome"])
     return current

@@ -13,8 +13,14 @@ def write_checkpoint():
 
 
 @shared_task(name="audit.verify_chain")
-def verify_chain():
-    result = chain_verify_record()
+def verify_chain(actor_id=None):
+    """``actor_id``: the auditor who pressed "verify now" (None for the nightly run)."""
+    actor = None
+    if actor_id is not None:
+        from django.contrib.auth import get_user_model
+
+        actor = get_user_model().objects.filter(pk=actor_id).first()
+    result = chain_verify_record(actor=actor)
     return {"ok": result.ok, "checked": result.checked, "first_bad_seq": result.first_bad_seq}
 
 

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit import selectors
 from audit.exports import csv_lines
@@ -66,6 +66,26 @@ def events(request):
         context["page"] = _page(request, selectors.events_filtered(filters))
         audit_view_record(actor=request.user, origin=Origin.from_request(request), page="events", filters=filters.as_detail())
     return _render(request, "audit/events.html", context)
+
+
+@auditor_required
+@require_POST
+def verify(request):
+    """"Verify now": the nightly verification, run on demand (queued on commit; in process when
+    there is no broker, so the result is on the page that follows)."""
+    from audit.tasks import verify_chain
+
+    before = selectors.chain_status().last_verification
+    verify_chain.delay(actor_id=request.user.pk)
+    after = selectors.chain_status()
+    if after.last_verification is not None and (before is None or after.last_verification.seq != before.seq):
+        if after.verification_ok:
+            messages.success(request, _("Verification done: the audit log is intact."))
+        else:
+            messages.error(request, _("Verification done: the audit log does not verify. See the first event named below."))
+    else:
+        messages.info(request, _("Verification started: its result appears here when it is done."))
+    return redirect("audit:events")
 
 
 @auditor_required
@@ -136,7 +156,7 @@ def anomaly(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             anomaly_review(actor=request.user, origin=Origin.from_request(request), anomaly=item,
-                           comment=form.cleaned_data["comment"])
+                           comment=form.cleaned_data["comment"], outcome=form.cleaned_data["outcome"])
         except ValidationError as exc:
             form.add_error(None, exc)  # a field's error lands on the field, others above the form
         else:

@@ -105,7 +105,9 @@ class DuplicateConfirmForm(forms.Form):
 
 class CloseForm(VersionedForm):
     closed_on = forms.DateField(label=_("Closed on"), widget=DATE_WIDGET)
-    reason = forms.ChoiceField(label=_("Reason"), choices=ClosureReason.choices)
+    # No reason is preselected: closing a file must be a choice, not a click through.
+    reason = forms.ChoiceField(label=_("Reason"), choices=[("", _("Choose a reason"))] + list(ClosureReason.choices))
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
@@ -164,15 +166,42 @@ class SessionForm(forms.ModelForm):
 
 
 class CaseFilterForm(forms.Form):
-    """Filters of the case lists. Invalid values are reported and ignored, never a 500."""
+    """Filters, search and sort of the case lists. Invalid values are reported and ignored,
+    never a 500. Without any parameter the list shows open files, newest first."""
 
+    q = forms.CharField(label=_("Reference or name"), required=False, max_length=100)
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("all"))] + list(Case.Status.choices))
+    team = forms.ModelChoiceField(label=_("Team"), required=False, queryset=Team.objects.none(), empty_label=_("all"))
+    worker = forms.ModelChoiceField(label=_("Social worker"), required=False, queryset=get_user_model().objects.none(), empty_label=_("anyone"))
+    unassigned = forms.BooleanField(label=_("Unassigned only"), required=False)
+    no_contact_days = forms.IntegerField(
+        label=_("No contact for more than (days)"), required=False, min_value=1, max_value=3650,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
     kind = forms.ModelChoiceField(label=_("Has a session of kind"), required=False, queryset=SessionKind.objects.none(), empty_label=_("any"))
     opened_from = forms.DateField(label=_("Opened from"), required=False, widget=DATE_WIDGET)
     opened_to = forms.DateField(label=_("Opened until"), required=False, widget=DATE_WIDGET)
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=())
+    order = forms.ChoiceField(label=_("Order"), required=False, choices=[("", _("usual")), ("asc", _("ascending")), ("desc", _("descending"))])
 
-    def __init__(self, *args, teams, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *, teams, lead=False, **kwargs):
+        from casework.case_lists import SORTS
+
+        if data is not None and "status" not in data:
+            data = data.copy()
+            data["status"] = Case.Status.OPEN
+        super().__init__(data if data is not None else {"status": Case.Status.OPEN}, **kwargs)
+        self.fields["sort"].choices = [(key, sort.label) for key, sort in SORTS.items()]
+        self.fields["team"].queryset = Team.objects.filter(pk__in=teams).order_by("code")
+        if len(teams) < 2:
+            del self.fields["team"]
+        if lead:
+            self.fields["worker"].queryset = team_workers(teams)
+            self.fields["worker"].label_from_instance = worker_label
+        else:
+            # A worker's own list: every file is theirs.
+            del self.fields["worker"]
+            del self.fields["unassigned"]
         self.fields["kind"].queryset = SessionKind.objects.filter(team__in=teams).select_related("team")
         self.fields["kind"].label_from_instance = lambda kind: f"{kind.team.code} · {kind.name}"
 
@@ -182,6 +211,15 @@ class CaseFilterForm(forms.Form):
         if start and end and end < start:
             self.add_error("opened_to", _("The end date is before the start date."))
         return cleaned
+
+    def filters(self):
+        """The valid filters (an invalid one is left out, and shown as an error)."""
+        if not self.is_valid():
+            cleaned = {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
+        else:
+            cleaned = self.cleaned_data
+        return {name: value for name, value in cleaned.items()
+                if name not in ("q", "sort", "order") and value not in ("", None, False)}
 
 
 class FindForm(forms.Form):

@@ -1,39 +1,58 @@
 """Reads of case data for the views: permission-filtered querysets with a constant number of
-queries per page (annotations and one prefetch, whatever the page size)."""
+queries per page (one prefetch, whatever the page size). Filters, sorts and paging of the lists
+are in casework.case_lists."""
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Prefetch
 
 from casework.models import Assignment, Session
 from casework.teams import details_model_for
 
 
-def annotate_for_list(cases):
-    """Per-case session count and last session date as correlated subqueries rather than a
-    GROUP BY over a join: the database then computes them for the page's rows only, after
-    ORDER BY … LIMIT, instead of for every case of the team."""
-    per_case = Session.objects.filter(case=OuterRef("pk")).order_by().values("case")
-    return (
-        cases.select_related("team")
-        .annotate(
-            session_count=Coalesce(Subquery(per_case.annotate(n=Count("pk")).values("n")[:1]), 0),
-            last_session_on=Subquery(per_case.annotate(last=Max("held_on")).values("last")[:1]),
-        )
-        .prefetch_related(Prefetch("assignments", queryset=Assignment.objects.select_related("worker").order_by("worker__username")))
-    )
+def list_rows(cases):
+    """What a list row shows beyond the case's own columns: its team and assigned workers, for
+    the rows of the page only (one prefetch, whatever the page size). Session count and last
+    contact are columns of the case (kept by the session services)."""
+    return cases.select_related("team").prefetch_related(
+        Prefetch("assignments", queryset=Assignment.objects.select_related("worker").order_by("worker__username")))
 
 
-def filter_cases(cases, *, status=None, kind=None, opened_from=None, opened_to=None):
-    if status:
-        cases = cases.filter(status=status)
-    if kind is not None:
-        cases = cases.filter(Exists(Session.objects.filter(case=OuterRef("pk"), kind=kind)))
-    if opened_from:
-        cases = cases.filter(opened_on__gte=opened_from)
-    if opened_to:
-        cases = cases.filter(opened_on__lte=opened_to)
-    return cases
+def caseloads(team_ids, *, dormant_after_days, today):
+    """Per social worker of the teams: open files and dormant open files (no session for more
+    than ``dormant_after_days``), in one grouped query; and the open unassigned files."""
+    import datetime
+
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    from casework.models import Case, Role
+
+    cutoff = today - datetime.timedelta(days=dormant_after_days)
+    dormant = Q(assignments__case__last_contact_on__lt=cutoff) | Q(
+        assignments__case__last_contact_on__isnull=True, assignments__case__opened_on__lt=cutoff)
+    open_cases = Q(assignments__case__status=Case.Status.OPEN, assignments__case__team__in=team_ids)
+    workers = (get_user_model().objects
+               .filter(Exists(Role.objects.filter(user=OuterRef("pk"), kind=Role.Kind.WORKER, team__in=team_ids)), is_active=True)
+               .annotate(open_count=Count("assignments", filter=open_cases, distinct=True),
+                         dormant_count=Count("assignments", filter=open_cases & dormant, distinct=True))
+               .order_by("last_name", "first_name", "username"))
+    unassigned = (Case.objects.filter(team__in=team_ids, status=Case.Status.OPEN)
+                  .filter(~Exists(Assignment.objects.filter(case=OuterRef("pk")))).count())
+    return list(workers), unassigned
+
+
+def session_suggestion(team, *, since):
+    """The team's most frequent kind of session (active) and most frequent duration since
+    ``since``: two grouped queries on the session index, whatever the team's size."""
+    recent = Session.objects.filter(case__team=team, held_on__gte=since)
+    kind_row = (recent.filter(kind__active=True).order_by().values("kind")
+                .annotate(n=Count("pk")).order_by("-n", "kind").first())
+    minutes_row = recent.order_by().values("duration_minutes").annotate(n=Count("pk")).order_by("-n", "duration_minutes").first()
+    if not kind_row or not minutes_row:
+        return None
+    from casework.models import SessionKind
+
+    return {"kind": SessionKind.objects.get(pk=kind_row["kind"]), "minutes": minutes_row["duration_minutes"]}
 
 
 # Bookkeeping columns that change with every save and mean nothing to a reader.

@@ -391,3 +391,6 @@ AXES_CLIENT_IP_CALLABLE = "audit.services.client_ip"
 # The load balancer's health probe may speak plain HTTP to the app.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 MIDDLEWARE.insert(MIDDLEWARE.index("django_otp.middleware.OTPMiddleware"), "casework.middleware.IdleTimeoutMiddleware")
+# --- lists (issue 13, language): Belgian formats in French, Dutch and English alike ----------
+# dd/mm/yyyy dates and 24-hour times whatever the interface language (casework/formats/).
+FORMAT_MODULE_PATH = ["casework.formats"]

@@ -90,7 +90,13 @@ class Case(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+    # Denormalised for the lists (docs/decisions/0013-case-lists.md): kept by the session
+    # services in the session's transaction, so a list page sorts, filters and shows them
+    # from the case row alone, without counting sessions for rows it skips.
+    last_contact_on = models.DateField(_("last contact"), null=True, blank=True, editable=False)
+    session_count = models.PositiveIntegerField(_("sessions"), default=0, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at", "last_contact_on", "session_count"])
     objects = CaseQuerySet.as_manager()
 
     class Meta:
@@ -103,6 +109,12 @@ class Case(models.Model):
             # The team register's default order (no status filter), and the lists' order.
             models.Index(fields=["team", "-opened_on", "-reference"], name="case_team_opened"),
             models.Index(fields=["-opened_on", "-reference"], name="case_opened"),
+            # One per sort of the lists (casework.case_lists.SORTS), behind the team and status
+            # filters, so that every page, first or last, is an index range.
+            models.Index(fields=["team", "status", "last_contact_on", "reference"], name="case_team_status_contact"),
+            models.Index(fields=["team", "status", "session_count", "reference"], name="case_team_status_sessions"),
+            models.Index(fields=["team", "status", "reference"], name="case_team_status_reference"),
+            models.Index(fields=["status", "last_contact_on", "reference"], name="case_status_contact"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -219,7 +231,11 @@ class Session(models.Model):
         verbose_name_plural = _("sessions")
         ordering = ["-held_on", "-created_at"]
         default_permissions = ()
-        indexes = [models.Index(fields=["kind", "held_on"], name="session_kind_held_on")]
+        indexes = [
+            models.Index(fields=["kind", "held_on"], name="session_kind_held_on"),
+            # The lists' "has a session of kind" filter: an EXISTS per case.
+            models.Index(fields=["case", "kind"], name="session_case_kind"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(duration_minutes__gte=1, duration_minutes__lte=720), name="session_duration_range"),
         ]

@@ -9,6 +9,8 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Max, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -168,6 +170,28 @@ def case_close(*, actor, origin: Origin, case: Case, expected_version: int, clos
     return current
 
 
+def closing_undoable_by(case: Case, user, *, today=None) -> bool:
+    """True when ``user`` closed ``case`` today and nothing changed since: they may undo it."""
+    if case.is_open or user is None:
+        return False
+    last = case.history.order_by("-history_date", "-history_id").first()
+    return (last is not None and last.status == Case.Status.CLOSED and last.history_user_id == user.pk
+            and timezone.localdate(last.history_date) == (today or _today()))
+
+
+def case_close_undo(*, actor, origin: Origin, case: Case, expected_version: int) -> Case:
+    """The worker who closed a file reopens it the same day (a mistaken or hasty closing)."""
+    with transaction.atomic():
+        current = _locked(Case, case.pk, expected_version)
+        if not closing_undoable_by(current, actor):
+            raise ValidationError(_("Only the person who closed this case can undo it, on the same day."), code="not_undoable")
+        current.status, current.closed_on, current.closure_reason = Case.Status.OPEN, None, ""
+        current.version += 1
+        _save(current, actor)
+        case_event_record(actor=actor, origin=origin, action=Action.CASE_REOPEN, case=current, undo_of_closing=True)
+    return current
+
+
 def case_reopen(*, actor, origin: Origin, case: Case, expected_version: int) -> Case:
     with transaction.atomic():
         current = _locked(Case, case.pk, expected_version)
@@ -225,6 +249,17 @@ def _check_session(case, kind, held_on):
         raise ValidationError({"held_on": _("A session cannot take place before the case was opened.")})
 
 
+def _refresh_contact(case_id):
+    """Recompute the case's denormalised last contact and session count (the lists read them)
+    from its sessions, in the caller's transaction. An UPDATE of these two columns only: no
+    history row, no new version (an edit form open on the case stays valid)."""
+    per_case = Session.objects.filter(case=OuterRef("pk")).order_by().values("case")
+    Case.objects.filter(pk=case_id).update(
+        last_contact_on=Subquery(per_case.annotate(last=Max("held_on")).values("last")[:1]),
+        session_count=Coalesce(Subquery(per_case.annotate(n=Count("pk")).values("n")[:1]), 0),
+    )
+
+
 def session_record(*, actor, origin: Origin, case: Case, kind, held_on, duration_minutes, notes="", worker=None) -> Session:
     with transaction.atomic():
         current = Case.objects.select_for_update().select_related("team").get(pk=case.pk)
@@ -235,6 +270,7 @@ def session_record(*, actor, origin: Origin, case: Case, kind, held_on, duration
                           notes=notes, worker=worker or actor)
         session.full_clean()
         _save(session, actor)
+        _refresh_contact(current.pk)
         audit_record(actor=actor, action=Action.SESSION_CREATE, origin=origin, target_type="session",
                      target_id=session.pk, target_ref=current.reference, team=current.team.code,
                      detail={"kind": kind.code})
@@ -258,6 +294,8 @@ def session_update(*, actor, origin: Origin, session: Session, expected_version:
             current.version += 1
             current.full_clean()
             _save(current, actor)
+            if "held_on" in changed:
+                _refresh_contact(case.pk)
             audit_record(actor=actor, action=Action.SESSION_UPDATE, origin=origin, target_type="session",
                          target_id=current.pk, target_ref=case.reference, team=case.team.code,
                          detail={"fields": sorted(changed)})

@@ -7,7 +7,6 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.actions import Action
 from audit.services import Origin, audit_record
-from casework import access, selectors, submissions
+from casework import access, case_lists, selectors, submissions
 from casework.extensions import app_hooks
 from casework.forms import (
     AssignForm, CaseFilterForm, CloseForm, DuplicateConfirmForm, EmergencyAccessForm, FindForm,
@@ -27,26 +26,62 @@ from casework.models import Case, Team
 from casework.services import cases as services
 from casework.teams import details_form_for, details_of
 
-PAGE_SIZE = 25
-
 
 def _audit_case(request, action, case, **detail):
     services.case_event_record(actor=request.user, origin=Origin.from_request(request), action=action, case=case, **detail)
 
 
 def _case_list(request, cases, *, teams, title, scope):
-    form = CaseFilterForm(request.GET or None, teams=teams)
-    if form.is_bound and form.is_valid():
-        cases = selectors.filter_cases(cases, **{k: v for k, v in form.cleaned_data.items() if v not in ("", None)})
-    page = Paginator(selectors.annotate_for_list(cases).order_by("-opened_on", "-reference"), PAGE_SIZE).get_page(request.GET.get("page"))
+    """A case list: open files by default, filters, search, a whitelisted sort and keyset pages
+    (casework.case_lists). Constant queries per page whatever the number of files."""
+    lead = scope == "team"
+    form = CaseFilterForm(request.GET or None, teams=teams, lead=lead)
+    form.is_valid()
+    filters = form.filters()
+    cases = case_lists.apply_filters(cases, **filters)
+    text = (form.cleaned_data.get("q") or "").strip()
+    by_name = truncated = False
+    if text:
+        cases, by_name, truncated = case_lists.search(cases, text)
+    sort_key = form.cleaned_data.get("sort") or case_lists.DEFAULT_SORT
+    sort = case_lists.SORTS[sort_key]
+    order = form.cleaned_data.get("order")
+    descending = sort.descending if not order else order == "desc"
+    page = case_lists.keyset_page(
+        selectors.list_rows(cases), sort, descending=descending,
+        after=request.GET.get("after"), before=request.GET.get("before"), last="last" in request.GET,
+        size=case_lists.PAGE_SIZE,
+    )
+    count, capped = case_lists.bounded_count(cases)
     audit_record(actor=request.user, action=Action.CASE_LIST, origin=Origin.from_request(request), target_type="case",
-                 detail={"scope": scope, "page": page.number, "shown": len(page.object_list)})
+                 detail={"scope": scope, "sort": sort_key, "filters": sorted(filters),
+                         "search": ("name" if by_name else "reference") if text else "",
+                         "shown": len(page.rows)})
     query = request.GET.copy()
-    query.pop("page", None)
+    for key in ("after", "before", "last"):
+        query.pop(key, None)
     return render(request, "casework/case_list.html", {
         "title": title, "scope": scope, "page": page, "filter_form": form, "query": query.urlencode(),
+        "count": count, "capped": capped, "cap": case_lists.COUNT_CAP, "truncated": truncated,
+        "sort_key": sort_key, "descending": descending, "headers": _sort_headers(query, sort_key, descending),
         "can_open": bool(access.roles_of(request.user).lead_teams),
     })
+
+
+def _sort_headers(query, current, descending):
+    """For each sortable column: the link that sorts by it (reversing it when it is current)."""
+    headers = {}
+    for key, sort in case_lists.SORTS.items():
+        params = query.copy()
+        params["sort"] = key
+        if key == current:
+            params["order"] = "asc" if descending else "desc"
+            state = "descending" if descending else "ascending"
+        else:
+            params.pop("order", None)
+            state = "none"
+        headers[key] = {"url": f"?{params.urlencode()}", "aria_sort": state}
+    return headers
 
 
 @login_required
@@ -64,6 +99,24 @@ def team_register(request):
         access.refuse(request, target_type="case_list", target_id="team", reason="not a lead")
     return _case_list(request, Case.objects.filter(team__in=roles.lead_teams), teams=roles.lead_teams,
                       title=_("Team cases"), scope="team")
+
+
+DORMANT_AFTER_DAYS = 60
+
+
+@login_required
+def caseloads(request):
+    """A lead's view of the team: each worker's open files and dormant files (open, no session
+    for more than DORMANT_AFTER_DAYS), and the open files nobody is assigned to."""
+    roles = access.roles_of(request.user)
+    if not roles.lead_teams:
+        access.refuse(request, target_type="case_list", target_id="caseloads", reason="not a lead")
+    workers, unassigned = selectors.caseloads(roles.lead_teams, dormant_after_days=DORMANT_AFTER_DAYS, today=timezone.localdate())
+    audit_record(actor=request.user, action=Action.CASE_LIST, origin=Origin.from_request(request), target_type="case",
+                 detail={"scope": "caseloads"})
+    return render(request, "casework/caseloads.html", {
+        "workers": workers, "unassigned": unassigned, "days": DORMANT_AFTER_DAYS,
+    })
 
 
 @login_required
@@ -147,6 +200,7 @@ def _detail_context(request, case, **extra):
         "sessions": list(selectors.sessions_of(case)),
         "assignments": list(case.assignments.select_related("worker").order_by("worker__username")),
         "can_change": access.has_case_permission(request.user, case, access.CHANGE),
+        "can_undo_close": not emergency and services.closing_undoable_by(case, request.user),
         "is_lead": access.is_lead_of(request.user, case.team),
         **extra,
     }
@@ -214,9 +268,18 @@ def _conflict(current, identity_form, details_form):
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_close(request, case_id):
+    """Closing is two steps: the form (no reason preselected), then a summary to confirm."""
     case = access.get_case_for_user(request, case_id, perm=access.CHANGE)
     form = CloseForm(request.POST or None, case=case, initial={"version": case.version})
-    if request.method == "POST" and form.is_valid():
+    summary = None
+    if request.method == "POST" and form.is_valid() and not form.cleaned_data["confirmed"]:
+        summary = {
+            "closed_on": form.cleaned_data["closed_on"],
+            "reason": dict(form.fields["reason"].choices)[form.cleaned_data["reason"]],
+            "sessions": case.session_count, "last_contact_on": case.last_contact_on,
+            "workers": [a.worker for a in case.assignments.select_related("worker").order_by("worker__username")],
+        }
+    elif request.method == "POST" and form.is_valid():
         try:
             services.case_close(actor=request.user, origin=Origin.from_request(request), case=case,
                                 expected_version=form.cleaned_data["version"],
@@ -227,9 +290,27 @@ def case_close(request, case_id):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("Case %(reference)s closed.") % {"reference": case.reference})
+            messages.success(request, _("Case %(reference)s closed. You can undo this today from the case page.") % {"reference": case.reference})
             return redirect("cases:detail", case_id=case.pk)
-    return render(request, "casework/case_close.html", {"case": case, "form": form})
+    return render(request, "casework/case_close.html", {"case": case, "form": form, "summary": summary})
+
+
+@login_required
+@require_POST
+def case_close_undo(request, case_id):
+    case = access.get_case_for_user(request, case_id, perm=access.CHANGE)
+    form = VersionedForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_close_undo(actor=request.user, origin=Origin.from_request(request), case=case,
+                                     expected_version=form.cleaned_data["version"])
+        except services.StaleVersion:
+            messages.error(request, _("The case changed meanwhile. Check it and try again."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Closing of %(reference)s undone: the case is open again.") % {"reference": case.reference})
+    return redirect("cases:detail", case_id=case.pk)
 
 
 @login_required
@@ -258,10 +339,18 @@ def case_assignments(request, case_id):
         access.refuse(request, target_type="case", target_id=case.pk, reason="assignment needs lead",
                       target_ref=case.reference, team=case.team.code)
     form = AssignForm(request.POST or None, case=case)
+    removing = None
+    if request.method == "GET" and "remove" in request.GET:
+        # The first step of removing someone: a page that names them and asks to confirm.
+        removing = case.assignments.select_related("worker").filter(worker_id=_int_or_none(request.GET.get("remove"))).first()
+        if removing is None:
+            messages.error(request, _("This person is not assigned to the case."))
     if request.method == "POST" and "unassign" in request.POST:
         assignment = case.assignments.select_related("worker").filter(worker_id=_int_or_none(request.POST.get("unassign"))).first()
         if assignment is None:
             messages.error(request, _("This person is not assigned to the case."))
+        elif request.POST.get("confirm") != "yes":
+            return redirect(reverse("cases:assignments", kwargs={"case_id": case.pk}) + f"?remove={assignment.worker_id}")
         else:
             worker = assignment.worker
             services.case_unassign(actor=request.user, origin=Origin.from_request(request), case=case, worker=worker)
@@ -276,7 +365,8 @@ def case_assignments(request, case_id):
             messages.success(request, _("Worker assigned."))
             return redirect("cases:assignments", case_id=case.pk)
     return render(request, "casework/case_assignments.html", {
-        "case": case, "form": form, "assignments": case.assignments.select_related("worker", "assigned_by").order_by("worker__username"),
+        "case": case, "form": form, "removing": removing,
+        "assignments": case.assignments.select_related("worker", "assigned_by").order_by("worker__username"),
     })
 
 

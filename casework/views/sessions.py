@@ -1,14 +1,17 @@
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from audit.actions import Action
 from audit.services import Origin
-from casework import access, submissions
+from casework import access, selectors, submissions
 from casework.forms import SessionForm, VersionedForm
 from casework.models import Session
 from casework.services import cases as services
@@ -24,7 +27,10 @@ def session_create(request, case_id):
     repeated = submissions.replay(request)
     if repeated:
         return repeated
-    form = SessionForm(request.POST or None, case=case, instance=Session(case=case, worker=request.user))
+    # The team's usual kind and duration are filled in (the worker changes them if needed).
+    suggestion = selectors.session_suggestion(case.team, since=timezone.localdate() - datetime.timedelta(days=365))
+    initial = {"kind": suggestion["kind"].pk, "duration_minutes": suggestion["minutes"]} if suggestion else {}
+    form = SessionForm(request.POST or None, case=case, instance=Session(case=case, worker=request.user), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             with submissions.submit_once(request) as claim:
@@ -38,7 +44,7 @@ def session_create(request, case_id):
         else:
             messages.success(request, _("Session recorded."))
             return redirect("cases:detail", case_id=case.pk)
-    return render(request, "casework/session_form.html", {"case": case, "form": form,
+    return render(request, "casework/session_form.html", {"case": case, "form": form, "suggestion": suggestion,
                                                           "submission_token": submissions.submission_token(request)})
 
 

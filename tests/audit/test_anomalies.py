@@ -193,7 +193,7 @@ def test_a_finding_that_grows_is_updated_and_a_reviewed_one_goes_back_to_the_que
     read_cases(worker, WEDNESDAY, 21)
     detect(WEDNESDAY)
     (anomaly,) = findings(Anomaly.Kind.MANY_CASES, worker)
-    anomaly = anomaly_review(actor=personas["auditor"], origin=Origin(), anomaly=anomaly, comment="Team meeting preparation.")
+    anomaly = anomaly_review(actor=personas["auditor"], origin=Origin(), anomaly=anomaly, comment="Team meeting preparation.", outcome="justified")
     review_seq = anomaly.review_seq
 
     read_cases(worker, WEDNESDAY, 3, hour=16)
@@ -258,8 +258,8 @@ def test_a_review_needs_a_comment_and_happens_once(personas):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
-        anomaly_review(actor=personas["auditor"], origin=Origin(), anomaly=anomaly, comment="  ")
-    anomaly_review(actor=personas["auditor"], origin=Origin(), anomaly=anomaly, comment="Checked with the lead.")
+        anomaly_review(actor=personas["auditor"], origin=Origin(), anomaly=anomaly, comment="  ", outcome="justified")
+    anomaly_review(actor=personas["auditor"], origin=Origin(), anomaly=anomaly, comment="Checked with the lead.", outcome="justified")
     with pytest.raises(ValidationError):
-        anomaly_review(actor=personas["auditor"], origin=Origin(), anomaly=anomaly, comment="Again.")
+        anomaly_review(actor=personas["auditor"], origin=Origin(), anomaly=anomaly, comment="Again.", outcome="justified")
     assert AuditEvent.objects.filter(action=Action.ANOMALY_REVIEW, target_id=str(anomaly.pk)).count() == 1

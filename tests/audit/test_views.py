@@ -256,12 +256,12 @@ def test_the_anomaly_queue_shows_unreviewed_items_and_the_review_is_audited(logi
     assert reverse("audit:anomaly", args=[anomaly.pk]) in queue
 
     last = AuditEvent.objects.order_by("-seq").first().seq
-    empty = client.post(reverse("audit:anomaly", args=[anomaly.pk]), {"comment": "   "}, HTTP_ACCEPT_LANGUAGE="en")
+    empty = client.post(reverse("audit:anomaly", args=[anomaly.pk]), {"comment": "   ", "outcome": "justified"}, HTTP_ACCEPT_LANGUAGE="en")
     assert empty.status_code == 200
     assert "A comment is required to mark this item reviewed." in empty.content.decode()
     assert not AuditEvent.objects.filter(seq__gt=last, action=Action.ANOMALY_REVIEW).exists()
 
-    done = client.post(reverse("audit:anomaly", args=[anomaly.pk]), {"comment": "Called the worker: genuine emergency."})
+    done = client.post(reverse("audit:anomaly", args=[anomaly.pk]), {"comment": "Called the worker: genuine emergency.", "outcome": "justified"})
     assert done.status_code == 302 and done["Location"] == reverse("audit:anomalies")
     anomaly.refresh_from_db()
     review = AuditEvent.objects.get(seq=anomaly.review_seq)
@@ -272,7 +272,7 @@ def test_the_anomaly_queue_shows_unreviewed_items_and_the_review_is_audited(logi
     assert reverse("audit:anomaly", args=[anomaly.pk]) not in client.get(reverse("audit:anomalies")).content.decode()
     assert reverse("audit:anomaly", args=[anomaly.pk]) in client.get(reverse("audit:anomalies"), {"status": "reviewed"}).content.decode()
 
-    again = client.post(reverse("audit:anomaly", args=[anomaly.pk]), {"comment": "Twice"}, HTTP_ACCEPT_LANGUAGE="en")
+    again = client.post(reverse("audit:anomaly", args=[anomaly.pk]), {"comment": "Twice", "outcome": "justified"}, HTTP_ACCEPT_LANGUAGE="en")
     assert "This item has already been reviewed." in again.content.decode()
     assert AuditEvent.objects.filter(action=Action.ANOMALY_REVIEW, target_id=str(anomaly.pk)).count() == 1
 
@@ -282,7 +282,7 @@ def test_the_review_form_needs_the_csrf_token(personas, anomaly):
 
     client = Client(enforce_csrf_checks=True)
     client.force_login(personas["auditor"])
-    response = client.post(reverse("audit:anomaly", args=[anomaly.pk]), {"comment": "No token"})
+    response = client.post(reverse("audit:anomaly", args=[anomaly.pk]), {"comment": "No token", "outcome": "justified"})
     assert response.status_code == 403
     anomaly.refresh_from_db()
     assert not anomaly.is_reviewed

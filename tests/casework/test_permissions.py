@@ -18,7 +18,7 @@ CASE_URL_NAMES = sorted(p.name for p in case_urls.urlpatterns if isinstance(p, U
 LIST_URL_NAMES = sorted(p.name for p in case_urls.urlpatterns if isinstance(p, URLPattern) and not p.pattern.converters)
 
 # Views that only accept POST (their GET is a 405 for everyone, which reveals nothing).
-POST_ONLY = {"reopen", "emergency"}
+POST_ONLY = {"reopen", "emergency", "close_undo"}
 # What a lead of the case's team may not do either: nothing. What an assigned worker may not do:
 WORKER_CANNOT = {"assignments", "reopen"}
 
@@ -28,8 +28,8 @@ ROLES = ["worker.scapi", "worker2.scapi", "lead.scapi", "worker.scav", "lead.sca
 
 def test_every_case_url_is_in_the_matrix():
     assert set(CASE_URL_NAMES) == {"detail", "history", "edit", "close", "reopen", "assignments", "export",
-                                   "emergency", "session_create", "session_edit"}
-    assert set(LIST_URL_NAMES) == {"my_cases", "team_register", "create", "find"}
+                                   "emergency", "session_create", "session_edit", "close_undo"}
+    assert set(LIST_URL_NAMES) == {"my_cases", "team_register", "create", "find", "caseloads"}
 
 
 def _url(name, case):
@@ -99,6 +99,7 @@ def test_list_urls_by_role(client, personas, username):
     is_worker, is_lead = username.startswith("worker"), username.startswith("lead")
     expected = {
         "my_cases": is_worker, "team_register": is_lead, "create": is_lead, "find": is_worker or is_lead,
+        "caseloads": is_lead,
     }
     for name in LIST_URL_NAMES:
         response = client.get(reverse(f"cases:{name}"))

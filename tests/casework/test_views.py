@@ -211,7 +211,7 @@ def test_closing_before_the_opening_date_is_refused(login, scav_case):
 def test_closing_and_reopening_a_case(login, scav_case):
     client = login("worker.scav")
     response = client.post(reverse("cases:close", kwargs={"case_id": scav_case.pk}),
-                           {"version": scav_case.version, "closed_on": TODAY.isoformat(), "reason": "goals_met"})
+                           {"version": scav_case.version, "closed_on": TODAY.isoformat(), "reason": "goals_met", "confirmed": "True"})
     assert response.status_code == 302
     closed = Case.objects.get(pk=scav_case.pk)
     assert not closed.is_open and closed.closed_on == TODAY
@@ -268,7 +268,7 @@ def test_lead_assigns_and_unassigns_with_immediate_effect(login, personas, scav_
     detail = reverse("cases:detail", kwargs={"case_id": scav_case.pk})
     assert other.get(detail).status_code == 200
     lead = login("lead.scav")
-    assert lead.post(url, {"unassign": personas["worker2.scav"].pk}).status_code == 302
+    assert lead.post(url, {"unassign": personas["worker2.scav"].pk, "confirm": "yes"}).status_code == 302
     other = login("worker2.scav")
     assert other.get(detail).status_code == 404
 
@@ -284,10 +284,10 @@ def test_case_lists_use_a_constant_number_of_queries_whatever_the_page_size(logi
     few = reverse("cases:team_register") + f"?opened_from={newest.isoformat()}"  # a case or two
     many = reverse("cases:team_register")
     with CaptureQueriesContext(connection) as small:
-        assert 1 <= len(client.get(few).context["page"].object_list) < 5
+        assert 1 <= len(client.get(few).context["page"].rows) < 5
     with CaptureQueriesContext(connection) as large:
         response = client.get(many)
-    assert len(response.context["page"].object_list) >= 10
+    assert len(response.context["page"].rows) >= 10
     assert len(small.captured_queries) == len(large.captured_queries)
 
 
@@ -300,7 +300,7 @@ def test_list_filters_report_bad_values_instead_of_failing(login):
 def test_list_filter_by_session_kind_and_status(login, scav):
     kind = SessionKind.objects.get(team=scav, code="psychological_followup")
     response = login("lead.scav").get(reverse("cases:team_register") + f"?status=open&kind={kind.pk}")
-    for case in response.context["page"].object_list:
+    for case in response.context["page"].rows:
         assert case.is_open and case.sessions.filter(kind=kind).exists()
 
 
