@@ -168,6 +168,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "casework.middleware.TwoFactorMiddleware",
+    "casework.middleware.PasswordChangeRequiredMiddleware",  # separation of duties (issue 8)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -340,3 +341,12 @@ DEFAULT_EXCEPTION_REPORTER_FILTER = "casework.errors.ConfidentialExceptionReport
 CSRF_FAILURE_VIEW = "casework.views.errors.csrf_failure"
 # Guardian's backend is deliberately not installed (see AUTHENTICATION_BACKENDS).
 SILENCED_SYSTEM_CHECKS = ["guardian.W001"]
+
+
+# --- Separation of duties (issue 8; docs/decisions/0005-role-approval.md) ---
+# Anomaly rule ``role_then_reads``: case reads by an account within this many hours of a role
+# being granted to it.
+AUDIT_ROLE_READS_HOURS = env.int("AUDIT_ROLE_READS_HOURS", default=24)
+# Production mode, fixed when settings load (test runners switch DEBUG off at run time, this
+# stays): seed_demo refuses to run in it.
+CASEWORK_PRODUCTION = not DEBUG

@@ -3,10 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from casework.views import errors, home, two_factor
+from casework.views import accounts, errors, home, two_factor
 
-admin.site.site_header = "Casework – administration"
-admin.site.site_title = "Casework"
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -15,6 +13,9 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/2fa/setup/", two_factor.setup, name="two_factor_setup"),
     path("accounts/2fa/verify/", two_factor.verify, name="two_factor_verify"),
+    path("accounts/password/", accounts.password_change, name="password_change"),
+    path("role-requests/", accounts.role_requests, name="role_requests"),
+    path("role-requests/<int:role_id>/decide/", accounts.role_request_decide, name="role_request_decide"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("cases/", include("casework.case_urls")),
     path("audit/", include("audit.urls")),
