@@ -128,7 +128,7 @@ role_grant = role_request
 def role_approve(*, actor, origin: Origin, role: Role) -> Role:
     """The second person's approval: the role becomes active (approval, then activation)."""
     with transaction.atomic():
-        current = Role.all_objects.select_for_update().select_related("user", "team").get(pk=role.pk)
+        current = Role.all_objects.select_for_update(of=("self",)).select_related("user", "team").get(pk=role.pk)
         if current.status != Role.Status.PENDING:
             raise ValidationError(_("This request has already been decided."))
         if not may_approve(actor, current):
@@ -143,7 +143,7 @@ def role_approve(*, actor, origin: Origin, role: Role) -> Role:
 
 def role_refuse(*, actor, origin: Origin, role: Role) -> Role:
     with transaction.atomic():
-        current = Role.all_objects.select_for_update().select_related("user", "team").get(pk=role.pk)
+        current = Role.all_objects.select_for_update(of=("self",)).select_related("user", "team").get(pk=role.pk)
         if current.status != Role.Status.PENDING:
             raise ValidationError(_("This request has already been decided."))
         if not may_approve(actor, current):
@@ -158,7 +158,7 @@ def role_revoke(*, actor, origin: Origin, role: Role) -> None:
     """End a role (or withdraw a pending request). Kept as a revoked row for the history. A
     revoked worker role ends the worker's assignments in that team."""
     with transaction.atomic():
-        current = Role.all_objects.select_for_update().select_related("user", "team").filter(pk=role.pk).first()
+        current = Role.all_objects.select_for_update(of=("self",)).select_related("user", "team").filter(pk=role.pk).first()
         if current is None or current.status not in Role.OPEN_STATUSES:
             return
         if actor is not None and actor.pk == current.user_id:
