@@ -73,6 +73,7 @@ class RoleAdmin(admin.ModelAdmin):
     and a new request, each decided by the people the rules name."""
 
     form = RoleRequestForm
+    delete_confirmation_template = "admin/casework/role/revoke_confirmation.html"
     list_display = ("user", "kind", "team", "status", "requested_by", "approved_by")
     list_filter = ("status", "kind", "team")
     search_fields = ("user__username",)
@@ -127,6 +128,13 @@ class RoleAdmin(admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         role_revoke(actor=request.user, origin=Origin.from_request(request), role=obj)
+
+    def response_delete(self, request, obj_display, obj_id):
+        from django.http import HttpResponseRedirect
+        from django.urls import reverse
+
+        messages.success(request, gettext("The role “%(role)s” has been revoked.") % {"role": obj_display})
+        return HttpResponseRedirect(reverse("admin:casework_role_changelist"))
 
     def delete_queryset(self, request, queryset):
         for role in queryset:

@@ -395,3 +395,20 @@ def test_the_admin_speaks_the_users_language(client, personas, settings, lang, w
         add_user = client.get("/admin/auth/user/add/").content.decode()
         for french in ("Nom du modèle", "Lien pour", "Après avoir créé un utilisateur"):
             assert french not in page + add_user
+
+
+def test_revoking_a_role_in_the_admin_keeps_it_as_history_and_is_audited(client, personas, events):
+    worker = personas["worker.scav"]
+    role = Role.objects.get(user=worker, kind=Role.Kind.WORKER)
+    signed_in(client, personas["admin"])
+    page = client.get(f"/admin/casework/role/{role.pk}/delete/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Revoke the role" in page
+    response = client.post(f"/admin/casework/role/{role.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert Role.all_objects.get(pk=role.pk).status == Role.Status.REVOKED
+    assert [e.action for e in events(action=Action.ROLE_REVOKE)] == [Action.ROLE_REVOKE]
+    assert not Case.objects.filter(team=role.team, assignments__worker=worker).exists()
+    # Nobody revokes their own role, even through the admin's delete page.
+    own = Role.objects.get(user=personas["admin"], kind=Role.Kind.ADMINISTRATOR)
+    assert client.post(f"/admin/casework/role/{own.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert Role.objects.filter(pk=own.pk).exists()
