@@ -16,6 +16,9 @@ Days are calendar days in settings.TIME_ZONE (Europe/Brussels). The rules:
   of (membership as it is now: a revoked member's later attempts are foreign).
 - ``repeated_refusals``: REPEATED_REFUSALS_MIN or more refused accesses in a day.
 - ``break_glass``: every emergency access, one finding per event.
+- ``role_then_reads``: a role was granted to (activated for) an account and the same account
+  read a case within ROLE_READS_HOURS after it (separation of duties: a grant followed at once
+  by reads is what self-granted access looks like). One finding per grant event.
 
 Each setting can be overridden in Django settings under the same name prefixed ``AUDIT_``
 (for instance ``AUDIT_WORKDAY_END_HOUR = 21``). Findings carry counts, codes and sequence
@@ -42,6 +45,7 @@ MANY_CASES_FLOOR = 20
 MANY_CASES_FACTOR = 3
 BASELINE_DAYS = 30
 REPEATED_REFUSALS_MIN = 5
+ROLE_READS_HOURS = 24
 # How many event seqs a finding keeps as evidence (its count says how many there were).
 EVIDENCE_MAX = 50
 
@@ -195,7 +199,38 @@ def break_glass(first_day, last_day) -> list[Finding]:
     ]
 
 
-RULES = (many_cases, off_hours, foreign_team, repeated_refusals, break_glass)
+def role_then_reads(first_day, last_day) -> list[Finding]:
+    """Case reads by the grantee within ROLE_READS_HOURS of each role grant (ROLE_GRANT events,
+    whose target is the account that received the role). The finding is the grantee's, on the
+    day of the grant; grants of the days first_day..last_day are examined (the reads may fall
+    on the next day)."""
+    tz = timezone.get_default_timezone()
+    hours = rule_setting("ROLE_READS_HOURS")
+    start, end = _bounds(first_day, last_day)
+    grants = (AuditEvent.objects.filter(action=Action.ROLE_GRANT, target_type="user", at__gte=start, at__lt=end)
+              .order_by("seq").values("seq", "at", "target_id", "team", "detail"))
+    findings = []
+    for grant in grants:
+        if not str(grant["target_id"]).isdigit():
+            continue
+        reads = (AuditEvent.objects.filter(actor_id=int(grant["target_id"]), action__in=READ_ACTIONS, target_type="case",
+                                           at__gte=grant["at"], at__lt=grant["at"] + datetime.timedelta(hours=hours))
+                 .order_by("seq"))
+        seqs = list(reads.values_list("seq", flat=True)[:EVIDENCE_MAX])
+        if not seqs:
+            continue
+        count = reads.count()
+        username = (grant["detail"] or {}).get("username", "")
+        findings.append(Finding(
+            kind=Anomaly.Kind.ROLE_THEN_READS, actor_id=int(grant["target_id"]), actor_username=username,
+            day=grant["at"].astimezone(tz).date(), key=str(grant["seq"]), count=count,
+            detail={"role": (grant["detail"] or {}).get("role", ""), "team": grant["team"], "reads": count, "hours": hours},
+            event_seqs=[grant["seq"], *seqs],
+        ))
+    return findings
+
+
+RULES = (many_cases, off_hours, foreign_team, repeated_refusals, break_glass, role_then_reads)
 
 
 def findings_between(first_day: datetime.date, last_day: datetime.date) -> list[Finding]:

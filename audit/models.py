@@ -125,6 +125,7 @@ class Anomaly(models.Model):
         FOREIGN_TEAM = "foreign_team", _("attempt on a case of another team")
         REPEATED_REFUSALS = "repeated_refusals", _("repeated refused access")
         BREAK_GLASS = "break_glass", _("emergency access")
+        ROLE_THEN_READS = "role_then_reads", _("case reads soon after a role was granted")
 
     kind = models.CharField(_("rule"), max_length=30, choices=Kind.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("user"))

@@ -304,6 +304,9 @@ def anomaly_review(*, actor, origin: Origin, anomaly, comment: str, outcome: str
         current = Anomaly.objects.select_for_update().get(pk=anomaly.pk)
         if current.is_reviewed:
             raise ValidationError(_("This item has already been reviewed."))
+        if current.actor_id == actor.pk:
+            # Separation of duties: a finding about an auditor is reviewed by another auditor.
+            raise ValidationError(_("A finding about yourself is reviewed by another auditor."))
         event = audit_record(
             actor=actor, action=Action.ANOMALY_REVIEW, origin=origin, target_type="anomaly", target_id=current.pk,
             team=current.detail.get("team", ""), justification=comment,

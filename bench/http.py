@@ -77,11 +77,9 @@ def build():
     from django.db import connection
     from django.utils import timezone
 
-    from audit.services import SYSTEM
     from bench.audit import _build_chain
     from casework.models import Assignment, Case, CaseUserObjectPermission, Role, Session, SessionKind, Team
     from casework.plan.demo import seed_plan_demo
-    from casework.services.roles import role_grant
     from django.contrib.auth.models import Permission
 
     call_command("migrate", verbosity=0)
@@ -91,7 +89,9 @@ def build():
     people = {name: User.objects.create_user(f"bench.{name}") for name in ("worker", "lead", "auditor", "coordinator")}
     for name, kind, team in (("worker", Role.Kind.WORKER, scapi), ("lead", Role.Kind.LEAD, scapi),
                              ("auditor", Role.Kind.AUDITOR, None), ("coordinator", Role.Kind.COORDINATOR, None)):
-        role_grant(actor=None, origin=SYSTEM, user=people[name], kind=kind, team=team)
+        # Benchmark set-up, not a person's path: active at once (the approval flow is tested in
+        # tests/casework/test_separation_of_duties.py).
+        Role.objects.create(user=people[name], kind=kind, team=team)
 
     rng = random.Random(14)
     today = timezone.localdate()

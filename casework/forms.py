@@ -247,7 +247,7 @@ class EmergencyAccessForm(forms.Form):
 
 
 def team_workers(team_ids):
-    return (get_user_model().objects.filter(roles__kind=Role.Kind.WORKER, roles__team__in=team_ids, is_active=True)
+    return (get_user_model().objects.filter(roles__kind=Role.Kind.WORKER, roles__team__in=team_ids, roles__status=Role.Status.ACTIVE, is_active=True)
             .distinct().order_by("last_name", "first_name", "username"))
 
 

@@ -66,3 +66,23 @@ class IdleTimeoutMiddleware:
             if not isinstance(last, (int, float)) or now - last >= self.RESOLUTION_SECONDS:
                 request.session[self.SESSION_KEY] = now
         return self.get_response(request)
+
+
+class PasswordChangeRequiredMiddleware:
+    """Separation of duties: a password set by someone else (an administrator) must be changed
+    by its owner before they reach anything else, so the one who set it cannot go on using it
+    unnoticed (casework.services.accounts)."""
+
+    EXEMPT_PREFIXES = ("/accounts/password/", "/accounts/2fa/", "/accounts/logout/", "/i18n/", "/healthz", "/static/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not request.path.startswith(self.EXEMPT_PREFIXES):
+            from casework.services.accounts import must_change_password
+
+            if must_change_password(user):
+                return redirect(reverse("password_change"))
+        return self.get_response(request)

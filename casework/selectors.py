@@ -3,9 +3,12 @@ queries per page (one prefetch, whatever the page size). Filters, sorts and pagi
 are in casework.case_lists."""
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Count, Exists, OuterRef, Prefetch
 
-from casework.models import Assignment, Session
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
+
+from casework.access import roles_of
+from casework.models import Assignment, Role, Session
 from casework.teams import details_model_for
 
 
@@ -99,3 +102,19 @@ def _verbose(record, name):
         return str(record.instance_type._meta.get_field(name).verbose_name)
     except FieldDoesNotExist:
         return name
+
+
+def role_requests_awaiting(user):
+    """The pending role requests ``user`` may approve or refuse (separation of duties,
+    docs/decisions/0005-role-approval.md): worker roles of the teams they lead, and, for an
+    administrator, lead roles. Never a request about themselves or one they made. Two queries
+    at most, whatever the number of requests."""
+    roles = roles_of(user)
+    wanted = Q(kind=Role.Kind.WORKER, team__in=roles.lead_teams)
+    if roles.administrator:
+        wanted |= Q(kind=Role.Kind.LEAD)
+    if not roles.lead_teams and not roles.administrator:
+        return Role.all_objects.none()
+    return (Role.all_objects.filter(wanted, status=Role.Status.PENDING)
+            .exclude(user=user).exclude(requested_by=user)
+            .select_related("user", "team", "requested_by").order_by("requested_at", "pk"))

@@ -168,6 +168,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "casework.middleware.TwoFactorMiddleware",
+    "casework.middleware.PasswordChangeRequiredMiddleware",  # separation of duties (issue 8)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -394,3 +395,10 @@ MIDDLEWARE.insert(MIDDLEWARE.index("django_otp.middleware.OTPMiddleware"), "case
 # --- lists (issue 13, language): Belgian formats in French, Dutch and English alike ----------
 # dd/mm/yyyy dates and 24-hour times whatever the interface language (casework/formats/).
 FORMAT_MODULE_PATH = ["casework.formats"]
+# --- Separation of duties (issue 8; docs/decisions/0005-role-approval.md) ---
+# Anomaly rule ``role_then_reads``: case reads by an account within this many hours of a role
+# being granted to it.
+AUDIT_ROLE_READS_HOURS = env.int("AUDIT_ROLE_READS_HOURS", default=24)
+# Production mode, fixed when settings load (test runners switch DEBUG off at run time, this
+# stays): seed_demo refuses to run in it.
+CASEWORK_PRODUCTION = not DEBUG

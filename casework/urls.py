@@ -3,10 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from casework.views import errors, home, two_factor
+from casework.views import accounts, errors, home, two_factor
 
-admin.site.site_header = "Casework – administration"
-admin.site.site_title = "Casework"
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -17,6 +15,9 @@ urlpatterns = [
     path("accounts/2fa/verify/", two_factor.verify, name="two_factor_verify"),
     # Not under accounts/2fa/: only a session verified by the second factor reaches it.
     path("accounts/recovery-codes/", two_factor.recovery_codes, name="recovery_codes"),
+    path("accounts/password/", accounts.password_change, name="password_change"),
+    path("role-requests/", accounts.role_requests, name="role_requests"),
+    path("role-requests/<int:role_id>/decide/", accounts.role_request_decide, name="role_request_decide"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("cases/", include("casework.case_urls")),
     path("audit/", include("audit.urls")),

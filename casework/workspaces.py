@@ -31,6 +31,8 @@ def workspaces_for(user) -> list[Workspace]:
         spaces.append(Workspace("audit", _("Audit log"), reverse("audit:events"), order=30))
     if roles.administrator:
         spaces.append(Workspace("accounts", _("Accounts"), reverse("admin:index"), order=90))
+    if roles.lead_teams or roles.administrator:
+        spaces.append(Workspace("role_requests", _("Role requests"), reverse("role_requests"), order=95))
     for _config, contribute in app_hooks("workspaces"):
         spaces.extend(contribute(user, roles))
     return sorted(spaces, key=lambda space: space.order)

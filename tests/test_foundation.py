@@ -29,10 +29,10 @@ WORKSPACES = {
     "lead.scav": ("/cases/team/", "Team cases"),
     "auditor": ("/audit/", "Audit log"),
     "coordinator": ("/indicators/", "Indicators"),
-    "admin": ("/admin/", "Site administration"),  # Django's admin page, in Django's own words
+    "admin": ("/admin/", "Accounts, teams and roles"),  # the admin's index title, translated
 }
 DEMO_ACCOUNTS = ["worker.scapi", "worker2.scapi", "lead.scapi", "worker.scav", "worker2.scav", "lead.scav",
-                 "worker.rad", "lead.rad", "auditor", "coordinator", "admin"]
+                 "worker.rad", "lead.rad", "auditor", "coordinator", "admin", "admin2"]
 
 
 def in_language(lang, msgid):
@@ -265,18 +265,17 @@ def test_seed_demo_twice_changes_nothing(db):
     assert counts() == before
 
 
-def test_saving_a_role_unchanged_in_the_admin_writes_no_audit_event(login, personas):
+def test_a_role_is_never_edited_in_the_admin_only_revoked_and_requested_anew(login, personas):
     from audit.models import AuditEvent
     from casework.models import Role
 
     client = login("admin")
     role = Role.objects.get(user__username="worker.scapi", kind="worker")
-    before = AuditEvent.objects.filter(action__in=["role_grant", "role_revoke"]).count()
-    response = client.post(f"/admin/casework/role/{role.pk}/change/", {"user": role.user_id, "kind": role.kind, "team": role.team_id})
-    assert response.status_code == 302
-    assert Role.objects.filter(pk=role.pk).exists()
-    assert AuditEvent.objects.filter(action__in=["role_grant", "role_revoke"]).count() == before
-    # A real change is still a revoke and a grant.
+    before = AuditEvent.objects.filter(action__in=["role_grant", "role_revoke", "role_request"]).count()
     rad = role.team.__class__.objects.get(code="RAD")
-    client.post(f"/admin/casework/role/{role.pk}/change/", {"user": role.user_id, "kind": role.kind, "team": rad.pk})
-    assert AuditEvent.objects.filter(action__in=["role_grant", "role_revoke"]).count() == before + 2
+    response = client.post(f"/admin/casework/role/{role.pk}/change/", {"user": role.user_id, "kind": role.kind, "team": rad.pk})
+    assert response.status_code == 403
+    assert Role.objects.get(pk=role.pk).team.code == "SCAPI"
+    assert AuditEvent.objects.filter(action__in=["role_grant", "role_revoke", "role_request"]).count() == before
+    # The role's page shows it read-only.
+    assert client.get(f"/admin/casework/role/{role.pk}/change/").status_code == 200

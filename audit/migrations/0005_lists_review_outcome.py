@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audit', '0003_anomalies_and_username_index'),
+        ('audit', '0004_sod_role_then_reads'),
     ]
 
     operations = [

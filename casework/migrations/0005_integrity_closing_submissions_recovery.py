@@ -22,7 +22,7 @@ def forget_unconfirmed_devices(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casework', '0003_case_list_indexes'),
+        ('casework', '0004_sod_role_approval'),
         ('otp_totp', '0003_add_timestamps'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

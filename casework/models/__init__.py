@@ -1,4 +1,4 @@
-from casework.models.teams import Role, Team  # noqa: F401
+from casework.models.teams import AccountState, Role, Team  # noqa: F401
 from casework.models.cases import (  # noqa: F401
     Assignment,
     Case,

@@ -9,7 +9,7 @@ from django.test import Client
 from audit.actions import Action
 from audit.models import AuditEvent, ChainHead
 from casework.models import Case, Role, Team
-from casework.services.roles import role_grant, role_revoke
+from casework.services.roles import role_approve, role_grant, role_revoke
 from audit.services import Origin
 from tests.conftest import DEMO_PASSWORD
 
@@ -92,17 +92,22 @@ def test_a_worker_opening_the_audit_log_is_refused_and_logged(browser, personas,
     assert event.detail == {"reason": "not auditor", "path": "/audit/"}
 
 
-def test_granting_and_revoking_a_role_write_one_event_each(personas, new_events):
-    admin, worker = personas["admin"], personas["worker.rad"]
+def test_requesting_approving_and_revoking_a_role_write_one_event_each(personas, new_events):
+    admin, lead, worker = personas["admin"], personas["lead.scav"], personas["worker.rad"]
     team = Team.objects.get(code="MEDLOC-SCAV")
     origin = Origin(client_ip="192.0.2.20", user_agent=BROWSER)
     role = role_grant(actor=admin, origin=origin, user=worker, kind=Role.Kind.WORKER, team=team)
-    (granted,) = new_events()
-    assert (granted.action, granted.actor_id, granted.target_type, granted.target_id, granted.team) == (
-        Action.ROLE_GRANT, admin.pk, "user", str(worker.pk), "MEDLOC-SCAV")
-    assert granted.detail == {"role": "worker", "username": "worker.rad"}
+    (requested,) = new_events()
+    assert (requested.action, requested.actor_id, requested.target_type, requested.target_id, requested.team) == (
+        Action.ROLE_REQUEST, admin.pk, "user", str(worker.pk), "MEDLOC-SCAV")
+    assert requested.detail == {"role": "worker", "username": "worker.rad"}
+    role_approve(actor=lead, origin=origin, role=role)
+    (_, approved, granted) = new_events()
+    assert (approved.action, approved.actor_id, approved.detail["requested_by"]) == (Action.ROLE_APPROVE, lead.pk, "admin")
+    assert (granted.action, granted.actor_id, granted.target_id, granted.detail["approved_by"]) == (
+        Action.ROLE_GRANT, lead.pk, str(worker.pk), "lead.scav")
     role_revoke(actor=admin, origin=origin, role=role)
-    (_, revoked) = new_events()
+    revoked = new_events()[-1]
     assert (revoked.action, revoked.target_id, revoked.team, revoked.client_ip) == (
         Action.ROLE_REVOKE, str(worker.pk), "MEDLOC-SCAV", "192.0.2.20")
 

@@ -9,7 +9,8 @@ import datetime
 import random
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone, translation
 
@@ -19,7 +20,7 @@ from casework import demo_people
 from casework.models import Case, ClosureReason, Role, SessionKind, Team
 from casework.national_number import make_national_number
 from casework.services.cases import case_close, case_open, session_record
-from casework.services.roles import role_grant
+from casework.services.roles import role_approve, role_request
 from casework.extensions import app_hooks, team_app
 
 DEFAULT_PASSWORD = "demo-Molenbeek-2026"
@@ -38,7 +39,12 @@ ACCOUNTS = [
     ("auditor", "Anne Lejeune", [(Role.Kind.AUDITOR, None)]),
     ("coordinator", "Marc Hendrickx", [(Role.Kind.COORDINATOR, None)]),
     ("admin", "Nathalie Collard", [(Role.Kind.ADMINISTRATOR, None)]),
+    # The second administrator approves the team leads' roles (four-eyes, decision 0005).
+    ("admin2", "Youssef El Idrissi", [(Role.Kind.ADMINISTRATOR, None)]),
 ]
+
+# A request left pending for the demo: lead.scapi finds it on /role-requests/.
+PENDING_REQUESTS = [("worker.rad", Role.Kind.WORKER, "SCAPI")]
 
 # Cases opened per team per year, and the session kinds with their relative frequency.
 PROFILE = {
@@ -56,6 +62,9 @@ class Command(BaseCommand):
         parser.add_argument("--scale", type=float, default=1.0, help="multiply the number of cases (tests use less)")
 
     def handle(self, *args, password, scale, **options):
+        if settings.CASEWORK_PRODUCTION:
+            # It would reset demo accounts such as ``admin`` to the published demo password.
+            raise CommandError("seed_demo refuses to run in production mode (DEBUG is not set).")
         User = get_user_model()
         teams = {team.code: team for team in Team.objects.all()}
         admin_actor = None
@@ -69,9 +78,7 @@ class Command(BaseCommand):
                     user.save(update_fields=["password"])
                 users[username] = user
             admin_actor = users["admin"]
-            for username, _, roles in ACCOUNTS:
-                for kind, team_code in roles:
-                    role_grant(actor=admin_actor, origin=SYSTEM, user=users[username], kind=kind, team=teams.get(team_code))
+            self._seed_roles(users, teams)
 
         created = 0
         for code, profile in PROFILE.items():
@@ -92,6 +99,24 @@ class Command(BaseCommand):
             for username, full_name, roles in ACCOUNTS:
                 described = ", ".join(f"{kind.label}" + (f" {team}" if team else "") for kind, team in roles)
                 self.stdout.write(f"  {username:<15} {described}")
+
+    def _seed_roles(self, users, teams):
+        """Roles as the product gives them: organisation-wide roles by the operator's command,
+        team roles requested by ``admin`` and approved by a second person (``admin2`` for a
+        lead, the team's lead for a worker); one request stays pending."""
+        wanted = [(username, kind, team_code) for username, _, roles in ACCOUNTS for kind, team_code in roles]
+        order = {Role.Kind.ADMINISTRATOR: 0, Role.Kind.AUDITOR: 0, Role.Kind.COORDINATOR: 0, Role.Kind.LEAD: 1, Role.Kind.WORKER: 2}
+        for username, kind, team_code in sorted(wanted, key=lambda row: order[row[1]]):
+            team = teams.get(team_code)
+            if kind in Role.TEAM_KINDS:
+                role = role_request(actor=users["admin"], origin=SYSTEM, user=users[username], kind=kind, team=team)
+                if role.is_pending:
+                    approver = users["admin2"] if kind == Role.Kind.LEAD else users[f"lead.{team.reference_prefix.lower()}"]
+                    role_approve(actor=approver, origin=SYSTEM, role=role)
+            else:
+                role_request(actor=None, origin=SYSTEM, user=users[username], kind=kind)
+        for username, kind, team_code in PENDING_REQUESTS:
+            role_request(actor=users["admin"], origin=SYSTEM, user=users[username], kind=kind, team=teams[team_code])
 
     def _seed_team(self, team, profile, users, scale):
         rng = random.Random(f"casework-demo-{team.code}")
