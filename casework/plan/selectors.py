@@ -14,6 +14,7 @@ from casework.plan.models import (
     GeneralObjective,
     Indicator,
     IndicatorValue,
+    MonthRelease,
     OperationalObjective,
     PlanYear,
     Sector,
@@ -85,6 +86,27 @@ def stored_values(plan_year) -> dict[int, dict]:
     for indicator_id, month, value in rows:
         values[indicator_id][month] = value
     return values
+
+
+def stored_values_not_about_people(plan_year) -> dict[int, dict]:
+    """Like ``stored_values``, for the indicators whose figures are not about people (activity
+    records, counters of the services' own work). The counts about people reach coordination
+    only through ``published_releases``."""
+    people = {i.pk for i in Indicator.objects.for_year(plan_year.year).counted() if i.suppressed_by_design}
+    return {pk: months for pk, months in stored_values(plan_year).items() if pk not in people}
+
+
+def published_releases(plan_year):
+    """{indicator id: [Published, …]} in month order: the frozen monthly releases of the
+    indicators about people, read without the internal ``true_total`` column."""
+    from casework.plan.disclosure import Published
+
+    releases = defaultdict(list)
+    rows = (MonthRelease.objects.filter(indicator__in=Indicator.objects.for_year(plan_year.year)).order_by("indicator_id", "month")
+            .values_list("indicator_id", "month", "value", "total_low", "total_high"))
+    for indicator_id, month, value, low, high in rows:
+        releases[indicator_id].append(Published(month, value, low, high))
+    return releases
 
 
 def latest_attestations(plan_year) -> dict[int, Attestation]:
