@@ -11,6 +11,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.utils.formats import number_format
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -88,6 +90,7 @@ class Labels:
         self.suppressed = pgettext("suppressed cell", "×")
         self.suppressed_title = _("suppressed to protect small counts")
         self.status = {status: status_label(status) for status in STATUSES}
+        self.progress = _("Progress towards the target")
 
 
 @dataclasses.dataclass
@@ -128,6 +131,22 @@ class Chart:
     axis_y: int
     description: str
 
+    def svg(self):
+        """The chart as inline SVG, built here rather than by a template loop: a year page
+        draws 31 of them and template rendering was most of its time (issue 14)."""
+        description = escape(self.description)
+        parts = [f'<svg class="trend" viewBox="0 0 {self.width} {self.height}" width="{self.width}" height="{self.height}" '
+                 f'role="img" aria-label="{description}"><title>{description}</title>'
+                 f'<line class="axis" x1="0" y1="{self.baseline}" x2="{self.width}" y2="{self.baseline}"></line>']
+        for bar in self.bars:
+            parts.append(f'<g class="bar {bar.state}"><title>{escape(bar.title)}</title>'
+                         f'<rect x="{bar.x}" y="{bar.y}" width="{bar.width}" height="{bar.height}"></rect>'
+                         f'<text class="value" x="{bar.label_x}" y="{bar.label_y}">{escape(bar.label)}</text></g>')
+        for x, label in self.axis:
+            parts.append(f'<text class="month" x="{x}" y="{self.axis_y}">{escape(label)}</text>')
+        parts.append("</svg>")
+        return mark_safe("".join(parts))
+
 
 @dataclasses.dataclass
 class IndicatorFigures:
@@ -150,6 +169,7 @@ class IndicatorFigures:
     chart: Chart | None = None
     attestation: object = None
     suppressed: bool = False
+    progress_label: str = ""
 
     @property
     def status_label(self):
@@ -166,6 +186,30 @@ class IndicatorFigures:
     @property
     def daily_average_text(self):
         return fmt(self.daily_average)
+
+    def months_table(self):
+        """The monthly table (a header of month abbreviations, one cell per month), built here
+        for the same reason as ``Chart.svg``."""
+        cells = self.month_values
+        head = "".join(f'<th scope="col">{escape(c.label) if c else "&nbsp;"}</th>' for c in cells)
+        body = "".join(f'<td class="{c.state}">{escape(c.text)}</td>' if c else '<td><span class="muted">–</span></td>' for c in cells)
+        return mark_safe(f'<table class="months"><thead><tr>{head}</tr></thead><tbody><tr>{body}</tr></tbody></table>')
+
+    @property
+    def chart_svg(self):
+        return self.chart.svg() if self.chart else ""
+
+    @property
+    def months_html(self):
+        return self.months_table()
+
+    @property
+    def progress_html(self):
+        label = self.progress_label
+        return mark_safe(
+            f'<div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow="{self.percent}" '
+            f'aria-label="{escape(label)}"><svg viewBox="0 0 100 10" preserveAspectRatio="none" width="100%" height="100%" '
+            f'aria-hidden="true"><rect class="progress-fill {self.status}" x="0" y="0" width="{self.percent}" height="10"></rect></svg></div>')
 
     @property
     def month_values(self):
@@ -221,7 +265,8 @@ def _month_end(year, month):
 
 def indicator_figures(indicator, plan_year, values, attestations, as_of, releases=None, labels=None, about_people=None):
     labels = labels or Labels()
-    figures = IndicatorFigures(indicator=indicator, target=target_text(indicator), source=source_text(indicator))
+    figures = IndicatorFigures(indicator=indicator, target=target_text(indicator), source=source_text(indicator),
+                               progress_label=labels.progress)
     if indicator.is_yes_no:
         figures.attestation = attestations.get(indicator.pk)
         if figures.attestation is None:
@@ -291,6 +336,32 @@ def year_report(plan_year):
     return {"tree": tree, "run": run, "summary": [(s, labels.status[s], n) for s, n in summary.items()],
             "released_through": released_through,
             "released_label": _month_end(plan_year.year, released_through) if released_through else None}
+
+
+def table_of_contents(tree):
+    """[(sector node, [(service, [strategic objective nodes])])]: the page's contents by sector
+    and by the team or service carrying each strategic objective, in the plan's order."""
+    contents = []
+    for sector in tree:
+        by_unit = {}
+        for general in sector.children:
+            for strategic in general.children:
+                unit = strategic.obj.unit or (strategic.obj.team.code if strategic.obj.team_id else "")
+                by_unit.setdefault(unit, []).append(strategic)
+        contents.append((sector, list(by_unit.items())))
+    return contents
+
+
+def filter_tree(tree, status):
+    """The tree keeping only the indicators whose status is ``status`` and the branches that
+    lead to one (the status badges filter the page)."""
+    def keep(node, depth):
+        if depth == 5:
+            return node if node.figures.status == status else None
+        children = [kept for child in node.children if (kept := keep(child, depth + 1)) is not None]
+        return dataclasses.replace(node, children=children) if children else None
+
+    return [kept for sector in tree if (kept := keep(sector, 0)) is not None]
 
 
 def _about_people(indicator, counters):

@@ -46,6 +46,13 @@ def last_run(plan_year):
     return ComputationRun.objects.filter(plan_year=plan_year, finished_at__isnull=False, failed=False).order_by("-finished_at").first()
 
 
+def last_run_started_after(plan_year, moment):
+    """The most recent computation of the year that started at or after ``moment`` and has
+    ended (finished or failed), or None while none has."""
+    return (ComputationRun.objects.filter(plan_year=plan_year, started_at__gte=moment, finished_at__isnull=False)
+            .order_by("-finished_at").first())
+
+
 def plan_tree(plan_year) -> list[Node]:
     """The whole plan of a year as nested nodes: six small queries, whatever its size."""
     sectors = list(Sector.objects.filter(plan_year=plan_year).order_by("position"))

@@ -4,6 +4,8 @@ entry of activity records and attestations.
 Every view reads counts through casework.plan.selectors/report; none imports a case or session
 model (tests/plan/test_views.py checks the SQL of each page)."""
 
+import datetime
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,7 +25,7 @@ from casework.plan.access import get_indicator_for_entry, get_record_for_entry, 
 from casework.plan.export import FORMATS, indicators_export
 from casework.plan.forms import ActivityRecordForm, AttestationForm
 from casework.plan.models import Indicator
-from casework.plan.report import year_report
+from casework.plan.report import STATUSES, filter_tree, table_of_contents, year_report
 from casework.plan.services import (
     PlanError,
     activity_record_create,
@@ -63,12 +65,46 @@ def home(request):
 def year_detail(request, year):
     require_coordinator(request, target_id=year)
     plan_year = _plan_year_or_404(year)
+    status = request.GET.get("status") or ""
+    if status and status not in STATUSES:
+        return _bad_request(request, _("Unknown status: choose met, on track, behind or not yet known."))
     report = year_report(plan_year)
+    contents = table_of_contents(report["tree"])
+    if status:
+        report["tree"] = filter_tree(report["tree"], status)
     next_year_exists = selectors.plan_year_get(year + 1) is not None
     return render(request, "plan/year.html", {
         "plan_year": plan_year, **report, "next_year": year + 1, "next_year_exists": next_year_exists,
         "export_formats": FORMATS, "report_languages": REPORT_LANGUAGES, "settings_k": settings.INDICATOR_SUPPRESSION_K,
+        "contents": contents, "status_filter": status, "recompute": _recompute_state(request, plan_year, report["run"]),
+        "monthly_values_label": _("Monthly values"),
     })
+
+
+RECOMPUTE_SESSION_KEY = "plan_recompute_requested"
+
+
+def _recompute_state(request, plan_year, run):
+    """After "Recompute": ("running", asked at) until a computation that started after the
+    request has finished, then ("done", finished at) once; None otherwise."""
+    asked = request.session.get(RECOMPUTE_SESSION_KEY, {}).get(str(plan_year.year))
+    if not asked:
+        return None
+    asked_at = datetime.datetime.fromisoformat(asked)
+    finished = selectors.last_run_started_after(plan_year, asked_at)
+    if finished is None:
+        if timezone.now() - asked_at > datetime.timedelta(hours=1):
+            _forget_recompute(request, plan_year)  # lost (worker down): stop saying it is running
+            return ("lost", asked_at)
+        return ("running", asked_at)
+    _forget_recompute(request, plan_year)
+    return ("failed" if finished.failed else "done", finished.finished_at)
+
+
+def _forget_recompute(request, plan_year):
+    pending = dict(request.session.get(RECOMPUTE_SESSION_KEY, {}))
+    pending.pop(str(plan_year.year), None)
+    request.session[RECOMPUTE_SESSION_KEY] = pending
 
 
 @login_required
@@ -77,8 +113,10 @@ def year_recompute(request, year):
     require_coordinator(request, target_id=year)
     plan_year = _plan_year_or_404(year)
     # Queued after the commit with ids only; without Redis it runs in process right away.
+    pending = dict(request.session.get(RECOMPUTE_SESSION_KEY, {}))
+    pending[str(year)] = timezone.now().isoformat()
+    request.session[RECOMPUTE_SESSION_KEY] = pending
     transaction.on_commit(lambda: compute_indicators.delay(plan_year.pk, request.user.pk))
-    messages.success(request, _("The figures of %(year)s are being recomputed.") % {"year": year})
     return redirect("plan:year", year=year)
 
 
@@ -126,7 +164,8 @@ def year_report_print(request, year):
     # The whole page, headings included, in the report's language: it is the document the
     # municipality files, whatever language the coordinator reads the app in.
     with translation.override(language):
-        response = render(request, "plan/report.html", {"plan_year": plan_year, **year_report(plan_year),
+        report = year_report(plan_year)
+        response = render(request, "plan/report.html", {"plan_year": plan_year, **report, "contents": table_of_contents(report["tree"]),
                                                         "report_language": language, "report_languages": REPORT_LANGUAGES,
                                                         "settings_k": settings.INDICATOR_SUPPRESSION_K})
     return response
