@@ -49,6 +49,9 @@ def fmt(value):
     """A figure without a useless ".0" (hours may have a half)."""
     if value is None:
         return ""
+    if isinstance(value, int) or (isinstance(value, Decimal) and value == value.to_integral_value()):
+        if -1000 < value < 1000:
+            return str(int(value))  # what number_format gives below a thousand, without its lookups
     value = Decimal(value)
     places = 0 if value == value.to_integral_value() else 1
     return number_format(value.quantize(Decimal(1) if places == 0 else Decimal("0.1"), rounding=ROUND_HALF_UP), places)

@@ -46,6 +46,24 @@ def last_run(plan_year):
     return ComputationRun.objects.filter(plan_year=plan_year, finished_at__isnull=False, failed=False).order_by("-finished_at").first()
 
 
+PLAN_VERSION_KEY = "plan-version:{year}"
+
+
+def figures_fingerprint(plan_year):
+    """What the year's figures are built from besides the last computation, in one query: the
+    last release and the last attestation of the year, and the version of the plan's texts
+    (bumped by the services that change them)."""
+    from django.core.cache import cache
+    from django.db.models import OuterRef, Subquery
+
+    indicators = Indicator.objects.for_year(plan_year.year)
+    row = (PlanYear.objects.filter(pk=plan_year.pk).annotate(
+        release=Subquery(MonthRelease.objects.filter(indicator__in=indicators).order_by("-pk").values("pk")[:1]),
+        attestation=Subquery(Attestation.objects.filter(indicator__in=indicators).order_by("-pk").values("pk")[:1]),
+    ).values_list("release", "attestation").first()) or (None, None)
+    return (*row, cache.get(PLAN_VERSION_KEY.format(year=plan_year.year), 0))
+
+
 def last_run_started_after(plan_year, moment):
     """The most recent computation of the year that started at or after ``moment`` and has
     ended (finished or failed), or None while none has."""

@@ -176,7 +176,17 @@ def plan_load(*, data: dict, actor=None, origin: Origin = SYSTEM) -> PlanYear:
                     _load_operational(strategic, st_node, kinds_by_code, counts)
         audit_record(actor=actor, action=Action.PLAN_CHANGE, origin=origin, target_type="plan_year", target_id=year,
                      detail={"op": "load", **counts})
+        transaction.on_commit(lambda: _plan_changed(year))
     return plan_year
+
+
+def _plan_changed(year):
+    """The plan's texts changed: pages cached from the old texts must not be served again."""
+    from django.core.cache import cache
+
+    from casework.plan.selectors import PLAN_VERSION_KEY
+
+    cache.set(PLAN_VERSION_KEY.format(year=year), timezone.now().isoformat(), None)
 
 
 def _load_operational(strategic, st_node, kinds_by_code, counts):
@@ -453,6 +463,8 @@ def _check_activity(indicator, date, quantity, description):
     _check_entry_date(indicator, date)
     if quantity is None or quantity < 0:
         raise ValidationError({"quantity": _("The quantity cannot be negative.")})
+    if indicator.unit != Indicator.Unit.HOURS and quantity != quantity.to_integral_value():
+        raise ValidationError({"quantity": _("Enter a whole number: only hours may have a decimal.")})
     if quantity > QUANTITY_MAX:
         raise ValidationError({"quantity": _("The quantity cannot exceed %(max)s; split it over several records.") % {"max": QUANTITY_MAX}})
     if len(description) > DESCRIPTION_MAX:

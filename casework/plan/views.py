@@ -12,7 +12,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
+from django.core.cache import cache
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -68,17 +71,41 @@ def year_detail(request, year):
     status = request.GET.get("status") or ""
     if status and status not in STATUSES:
         return _bad_request(request, _("Unknown status: choose met, on track, behind or not yet known."))
+    run = selectors.last_run(plan_year)
+    body = _year_body(request, plan_year, run, status)
+    next_year_exists = selectors.plan_year_get(year + 1) is not None
+    return render(request, "plan/year.html", {
+        "plan_year": plan_year, "run": run, "released_label": body["released_label"], "body": body["html"],
+        "next_year": year + 1, "next_year_exists": next_year_exists,
+        "export_formats": FORMATS, "report_languages": REPORT_LANGUAGES,
+        "recompute": _recompute_state(request, plan_year, run),
+    })
+
+
+def _year_body(request, plan_year, run, status):
+    """The year page's figures (status filters, contents, every indicator with its chart),
+    rendered once per state of the figures and kept in the cache: the key names everything
+    they are built from (the last computation, the last release, the last attestation, the
+    plan's version, the language, k and the filter), so a cached body is the body the builder
+    would produce now (issue 14: the same output, without rebuilding 31 charts per request)."""
+    language = translation.get_language()
+    key = ":".join(str(part) for part in (
+        "plan-year-body", plan_year.year, language, settings.INDICATOR_SUPPRESSION_K, status or "-",
+        run.pk if run else 0, run.finished_at.isoformat() if run else "", *selectors.figures_fingerprint(plan_year)))
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
     report = year_report(plan_year)
     contents = table_of_contents(report["tree"])
     if status:
         report["tree"] = filter_tree(report["tree"], status)
-    next_year_exists = selectors.plan_year_get(year + 1) is not None
-    return render(request, "plan/year.html", {
-        "plan_year": plan_year, **report, "next_year": year + 1, "next_year_exists": next_year_exists,
-        "export_formats": FORMATS, "report_languages": REPORT_LANGUAGES, "settings_k": settings.INDICATOR_SUPPRESSION_K,
-        "contents": contents, "status_filter": status, "recompute": _recompute_state(request, plan_year, report["run"]),
+    html = render_to_string("plan/_year_body.html", {
+        **report, "contents": contents, "status_filter": status, "settings_k": settings.INDICATOR_SUPPRESSION_K,
         "monthly_values_label": _("Monthly values"),
-    })
+    }, request=request)
+    body = {"html": mark_safe(html), "released_label": report["released_label"]}
+    cache.set(key, body, 24 * 3600)
+    return body
 
 
 RECOMPUTE_SESSION_KEY = "plan_recompute_requested"
@@ -220,7 +247,7 @@ def _apply_service_errors(form, exc):
 @require_http_methods(["GET", "POST"])
 def record_add(request, indicator_id):
     indicator = get_indicator_for_entry(request, indicator_id, source=Indicator.Source.ACTIVITY)
-    form = ActivityRecordForm(request.POST if request.method == "POST" else None)
+    form = ActivityRecordForm(request.POST if request.method == "POST" else None, indicator=indicator)
     if request.method == "POST" and form.is_valid():
         try:
             activity_record_create(actor=request.user, origin=Origin.from_request(request), indicator=indicator, **form.cleaned_data)
@@ -239,7 +266,7 @@ def record_edit(request, record_id):
     record = get_record_for_entry(request, record_id)
     indicator = Indicator.objects.with_tree().get(pk=record.indicator_id)
     initial = {"date": record.date, "quantity": record.quantity, "description": record.description}
-    form = ActivityRecordForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = ActivityRecordForm(request.POST if request.method == "POST" else None, initial=initial, indicator=indicator)
     if request.method == "POST" and form.is_valid():
         try:
             activity_record_update(actor=request.user, origin=Origin.from_request(request), record=record, **form.cleaned_data)
