@@ -463,7 +463,7 @@ def _check_activity(indicator, date, quantity, description):
     _check_entry_date(indicator, date)
     if quantity is None or quantity < 0:
         raise ValidationError({"quantity": _("The quantity cannot be negative.")})
-    if indicator.unit != Indicator.Unit.HOURS and quantity != quantity.to_integral_value():
+    if indicator.unit != Indicator.Unit.HOURS and Decimal(quantity) != Decimal(quantity).to_integral_value():
         raise ValidationError({"quantity": _("Enter a whole number: only hours may have a decimal.")})
     if quantity > QUANTITY_MAX:
         raise ValidationError({"quantity": _("The quantity cannot exceed %(max)s; split it over several records.") % {"max": QUANTITY_MAX}})
