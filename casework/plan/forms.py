@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casework.forms import DATE_WIDGET
-from casework.plan.models import DESCRIPTION_MAX, EVIDENCE_MAX, QUANTITY_MAX
+from casework.plan.models import DESCRIPTION_MAX, EVIDENCE_MAX, QUANTITY_MAX, Indicator
 
 
 class _Dated(forms.Form):
@@ -36,6 +36,16 @@ class ActivityRecordForm(_Dated):
             "max_whole_digits": _("This quantity is too large."),
         },
     )
+    def __init__(self, *args, indicator=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if indicator is not None and indicator.unit != Indicator.Unit.HOURS:
+            # Meetings, people, operations are counted in whole numbers; only hours take a half.
+            field = self.fields["quantity"]
+            field.decimal_places = 0
+            field.error_messages["max_decimal_places"] = _("Enter a whole number: only hours may have a decimal.")
+            field.widget.attrs["step"] = "1"
+            field.help_text = _("The number counted by the indicator, as a whole number: meetings, people trained, operations…")
+
     description = forms.CharField(
         label=_("Short description"), max_length=DESCRIPTION_MAX, required=False,
         help_text=_("What happened, without any name or detail that could identify a person."),

@@ -252,9 +252,18 @@ class Indicator(_Named):
 
     @property
     def suppressed_by_design(self):
-        """Figures about people helped are suppressed below k; activity figures are not
-        (docs/decisions/0004-indicators.md, "Suppression")."""
-        return self.source == self.Source.CASEWORK
+        """Figures about people (sessions, distinct people, an app counter that says
+        ``about_people``) reach coordination only through frozen monthly releases
+        (casework/plan/disclosure.py, docs/decisions/0008-disclosure-control.md); activity
+        figures about the services' own work are shown as they are."""
+        if self.source == self.Source.CASEWORK:
+            return True
+        if self.source == self.Source.RECORDS:
+            from casework.plan.counters import available_counters
+
+            counter = available_counters().get(self.counter)
+            return counter is None or counter.about_people
+        return False
 
     def target_for_year(self, plan_year):
         if self.target_value is None:
@@ -342,3 +351,39 @@ class IndicatorValue(models.Model):
             models.UniqueConstraint(fields=["indicator"], condition=Q(month__isnull=True), name="plan_value_year_unique"),
             models.CheckConstraint(condition=Q(month__isnull=True) | Q(month__gte=1, month__lte=12), name="plan_value_month_range"),
         ]
+
+
+class MonthRelease(models.Model):
+    """The publication of one closed month of an indicator about people, frozen once written
+    (docs/decisions/0008-disclosure-control.md). ``value`` is the month's cell when shown (None
+    when suppressed: one label whatever the reason); ``total_low``/``total_high`` the
+    year-to-date total as published (equal when exact, both None when not published).
+
+    ``true_total`` is the year-to-date count the release was computed from: the next release's
+    cell is the growth since it (so a late-entered session counts in a later release, never in a
+    published month). It is internal to the computation and never rendered."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="releases")
+    month = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(12)])
+    value = models.PositiveIntegerField(null=True, blank=True)
+    total_low = models.PositiveIntegerField(null=True, blank=True)
+    total_high = models.PositiveIntegerField(null=True, blank=True)
+    true_total = models.PositiveIntegerField()
+    k = models.PositiveSmallIntegerField()
+    published_at = models.DateTimeField()
+    run = models.ForeignKey(ComputationRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="releases")
+
+    class Meta:
+        ordering = ["indicator", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "month"], name="plan_release_month_unique"),
+            models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="plan_release_month_range"),
+            models.CheckConstraint(condition=Q(total_low__isnull=True, total_high__isnull=True)
+                                   | Q(total_low__isnull=False, total_high__isnull=False, total_low__lte=models.F("total_high")),
+                                   name="plan_release_total_interval"),
+        ]
+
+    def published(self):
+        from casework.plan.disclosure import Published
+
+        return Published(self.month, self.value, self.total_low, self.total_high)

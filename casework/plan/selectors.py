@@ -14,6 +14,7 @@ from casework.plan.models import (
     GeneralObjective,
     Indicator,
     IndicatorValue,
+    MonthRelease,
     OperationalObjective,
     PlanYear,
     Sector,
@@ -43,6 +44,31 @@ def plan_year_get(year):
 
 def last_run(plan_year):
     return ComputationRun.objects.filter(plan_year=plan_year, finished_at__isnull=False, failed=False).order_by("-finished_at").first()
+
+
+PLAN_VERSION_KEY = "plan-version:{year}"
+
+
+def figures_fingerprint(plan_year):
+    """What the year's figures are built from besides the last computation, in one query: the
+    last release and the last attestation of the year, and the version of the plan's texts
+    (bumped by the services that change them)."""
+    from django.core.cache import cache
+    from django.db.models import OuterRef, Subquery
+
+    indicators = Indicator.objects.for_year(plan_year.year)
+    row = (PlanYear.objects.filter(pk=plan_year.pk).annotate(
+        release=Subquery(MonthRelease.objects.filter(indicator__in=indicators).order_by("-pk").values("pk")[:1]),
+        attestation=Subquery(Attestation.objects.filter(indicator__in=indicators).order_by("-pk").values("pk")[:1]),
+    ).values_list("release", "attestation").first()) or (None, None)
+    return (*row, cache.get(PLAN_VERSION_KEY.format(year=plan_year.year), 0))
+
+
+def last_run_started_after(plan_year, moment):
+    """The most recent computation of the year that started at or after ``moment`` and has
+    ended (finished or failed), or None while none has."""
+    return (ComputationRun.objects.filter(plan_year=plan_year, started_at__gte=moment, finished_at__isnull=False)
+            .order_by("-finished_at").first())
 
 
 def plan_tree(plan_year) -> list[Node]:
@@ -85,6 +111,27 @@ def stored_values(plan_year) -> dict[int, dict]:
     for indicator_id, month, value in rows:
         values[indicator_id][month] = value
     return values
+
+
+def stored_values_not_about_people(plan_year) -> dict[int, dict]:
+    """Like ``stored_values``, for the indicators whose figures are not about people (activity
+    records, counters of the services' own work). The counts about people reach coordination
+    only through ``published_releases``."""
+    people = {i.pk for i in Indicator.objects.for_year(plan_year.year).counted() if i.suppressed_by_design}
+    return {pk: months for pk, months in stored_values(plan_year).items() if pk not in people}
+
+
+def published_releases(plan_year):
+    """{indicator id: [Published, …]} in month order: the frozen monthly releases of the
+    indicators about people, read without the internal ``true_total`` column."""
+    from casework.plan.disclosure import Published
+
+    releases = defaultdict(list)
+    rows = (MonthRelease.objects.filter(indicator__in=Indicator.objects.for_year(plan_year.year)).order_by("indicator_id", "month")
+            .values_list("indicator_id", "month", "value", "total_low", "total_high"))
+    for indicator_id, month, value, low, high in rows:
+        releases[indicator_id].append(Published(month, value, low, high))
+    return releases
 
 
 def latest_attestations(plan_year) -> dict[int, Attestation]:

@@ -11,6 +11,7 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, ProtectedError, Sum
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 from audit.actions import Action
 from audit.services import SYSTEM, Origin, audit_record
 from casework.models import Session, SessionKind, Team
+from casework.plan import disclosure
 from casework.plan.counters import available_counters
 from casework.plan.models import (
     DESCRIPTION_MAX,
@@ -33,6 +35,7 @@ from casework.plan.models import (
     GeneralObjective,
     Indicator,
     IndicatorValue,
+    MonthRelease,
     OperationalObjective,
     PlanYear,
     Sector,
@@ -173,7 +176,17 @@ def plan_load(*, data: dict, actor=None, origin: Origin = SYSTEM) -> PlanYear:
                     _load_operational(strategic, st_node, kinds_by_code, counts)
         audit_record(actor=actor, action=Action.PLAN_CHANGE, origin=origin, target_type="plan_year", target_id=year,
                      detail={"op": "load", **counts})
+        transaction.on_commit(lambda: _plan_changed(year))
     return plan_year
+
+
+def _plan_changed(year):
+    """The plan's texts changed: pages cached from the old texts must not be served again."""
+    from django.core.cache import cache
+
+    from casework.plan.selectors import PLAN_VERSION_KEY
+
+    cache.set(PLAN_VERSION_KEY.format(year=year), timezone.now().isoformat(), None)
 
 
 def _load_operational(strategic, st_node, kinds_by_code, counts):
@@ -317,6 +330,70 @@ def _records_counts(indicators, first_day, last_day):
     return {indicator.pk: by_code.get(indicator.counter, {}) for indicator in indicators}
 
 
+def _closed_months(plan_year, today):
+    """The months of the plan year that have ended before ``today``: only they are released."""
+    if today > plan_year.last_day:
+        return 12
+    if today.year == plan_year.year:
+        return today.month - 1
+    return 0
+
+
+def _month_end(year, month):
+    return datetime.date(year, 12, 31) if month == 12 else datetime.date(year, month + 1, 1) - datetime.timedelta(days=1)
+
+
+def _cumulative_counts(indicator, plan_year, month, counts, kinds_of):
+    """The year-to-date count of ``indicator`` from 1 January to the end of ``month``, as the
+    data stand now (aggregate queries only).
+
+    When the months of the computation add up to its total, the prefix sum is exact: for a
+    count of sessions always, and for a count of distinct people it means nobody appears in two
+    months (the sum of the monthly distinct counts exceeds the total as soon as someone does).
+    Otherwise the distinct count up to the month's end is asked for."""
+    values = counts.get(indicator.pk, {})
+    monthly = {m: n for m, n in values.items() if m is not None}
+    if sum(monthly.values()) == values.get(None, 0):
+        return int(sum(n for m, n in monthly.items() if m <= month))
+    end = _month_end(plan_year.year, month)
+    if indicator.source == Indicator.Source.CASEWORK:
+        return (Session.objects.filter(held_on__gte=plan_year.first_day, held_on__lte=end, kind_id__in=kinds_of[indicator.pk])
+                .aggregate(n=Count("case_id", distinct=True))["n"])
+    counter = available_counters().get(indicator.counter)
+    if counter is None:
+        return 0
+    return int(counter.count(plan_year.first_day, end).get(None, 0) or 0)
+
+
+def _publish_releases(indicators, plan_year, today, run, counts, kinds_of, now):
+    """Write the missing monthly releases of the closed months, in month order, each decided by
+    casework.plan.disclosure.release against every release published before it. Published
+    releases are never changed: growth found later (a late-entered session) goes into the next
+    release's cell. Returns the number of releases written."""
+    closed = _closed_months(plan_year, today)
+    if not closed:
+        return 0
+    k = settings.INDICATOR_SUPPRESSION_K
+    existing = defaultdict(list)
+    for row in MonthRelease.objects.filter(indicator__in=indicators).order_by("indicator_id", "month"):
+        existing[row.indicator_id].append(row)
+    written = []
+    for indicator in indicators:
+        rows = existing[indicator.pk]
+        published = [row.published() for row in rows]
+        true_total = rows[-1].true_total if rows else 0
+        for month in range(len(rows) + 1, closed + 1):
+            cumulative = _cumulative_counts(indicator, plan_year, month, counts, kinds_of)
+            cell = max(0, cumulative - true_total)
+            true_total += cell
+            decided = disclosure.release(published, month, cell, true_total, k)
+            published.append(decided)
+            written.append(MonthRelease(indicator=indicator, month=month, value=decided.value, total_low=decided.total_low,
+                                        total_high=decided.total_high, true_total=true_total, k=k, published_at=now, run=run))
+    MonthRelease.objects.bulk_create(written)
+    return len(written)
+
+
 def indicators_compute(*, year: int, actor=None, origin: Origin = SYSTEM,
                        trigger: str = ComputationRun.Trigger.COMMAND, today: datetime.date | None = None) -> ComputationRun:
     """Compute every count indicator of ``year`` for the year and for each month that has begun,
@@ -324,7 +401,8 @@ def indicators_compute(*, year: int, actor=None, origin: Origin = SYSTEM,
 
     Raises PlanYear.DoesNotExist for a year without a plan."""
     plan_year = PlanYear.objects.get(year=year)
-    as_of = min(today or timezone.localdate(), plan_year.last_day)
+    today = today or timezone.localdate()
+    as_of = min(today, plan_year.last_day)
     run = ComputationRun.objects.create(plan_year=plan_year, trigger=trigger, started_at=timezone.now(), as_of=as_of,
                                         requested_by=actor if getattr(actor, "is_authenticated", False) else None)
     try:
@@ -354,10 +432,13 @@ def indicators_compute(*, year: int, actor=None, origin: Origin = SYSTEM,
                 rows.extend(IndicatorValue(indicator=indicator, month=m, value=values.get(m, 0), computed_at=now) for m in months)
             IndicatorValue.objects.filter(indicator__in=indicators).delete()
             IndicatorValue.objects.bulk_create(rows)
+            about_people = [i for i in indicators if i.suppressed_by_design]
+            released = _publish_releases(about_people, plan_year, today, run, counts, kinds_of, now)
             run.finished_at, run.values_written = timezone.now(), len(rows)
             run.save(update_fields=["finished_at", "values_written"])
             audit_record(actor=actor, action=Action.INDICATORS_COMPUTE, origin=origin, target_type="plan_year",
-                         target_id=year, detail={"trigger": trigger, "values": len(rows), "as_of": as_of.isoformat()})
+                         target_id=year, detail={"trigger": trigger, "values": len(rows), "releases": released,
+                                                 "as_of": as_of.isoformat()})
     except BaseException:
         ComputationRun.objects.filter(pk=run.pk).update(failed=True, finished_at=timezone.now())
         raise
@@ -382,6 +463,8 @@ def _check_activity(indicator, date, quantity, description):
     _check_entry_date(indicator, date)
     if quantity is None or quantity < 0:
         raise ValidationError({"quantity": _("The quantity cannot be negative.")})
+    if indicator.unit != Indicator.Unit.HOURS and Decimal(quantity) != Decimal(quantity).to_integral_value():
+        raise ValidationError({"quantity": _("Enter a whole number: only hours may have a decimal.")})
     if quantity > QUANTITY_MAX:
         raise ValidationError({"quantity": _("The quantity cannot exceed %(max)s; split it over several records.") % {"max": QUANTITY_MAX}})
     if len(description) > DESCRIPTION_MAX:

@@ -4,13 +4,18 @@ entry of activity records and attestations.
 Every view reads counts through casework.plan.selectors/report; none imports a case or session
 model (tests/plan/test_views.py checks the SQL of each page)."""
 
+import datetime
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
+from django.core.cache import cache
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -24,7 +29,7 @@ from casework.plan.access import get_indicator_for_entry, get_record_for_entry, 
 from casework.plan.export import FORMATS, indicators_export
 from casework.plan.forms import ActivityRecordForm, AttestationForm
 from casework.plan.models import Indicator
-from casework.plan.report import year_report
+from casework.plan.report import STATUSES, filter_tree, table_of_contents, year_report
 from casework.plan.services import (
     PlanError,
     activity_record_create,
@@ -64,12 +69,70 @@ def home(request):
 def year_detail(request, year):
     require_coordinator(request, target_id=year)
     plan_year = _plan_year_or_404(year)
-    report = year_report(plan_year)
+    status = request.GET.get("status") or ""
+    if status and status not in STATUSES:
+        return _bad_request(request, _("Unknown status: choose met, on track, behind or not yet known."))
+    run = selectors.last_run(plan_year)
+    body = _year_body(request, plan_year, run, status)
     next_year_exists = selectors.plan_year_get(year + 1) is not None
     return render(request, "plan/year.html", {
-        "plan_year": plan_year, **report, "next_year": year + 1, "next_year_exists": next_year_exists,
-        "export_formats": FORMATS, "report_languages": REPORT_LANGUAGES, "settings_k": settings.INDICATOR_SUPPRESSION_K,
+        "plan_year": plan_year, "run": run, "released_label": body["released_label"], "body": body["html"],
+        "next_year": year + 1, "next_year_exists": next_year_exists,
+        "export_formats": FORMATS, "report_languages": REPORT_LANGUAGES,
+        "recompute": _recompute_state(request, plan_year, run),
     })
+
+
+def _year_body(request, plan_year, run, status):
+    """The year page's figures (status filters, contents, every indicator with its chart),
+    rendered once per state of the figures and kept in the cache: the key names everything
+    they are built from (the last computation, the last release, the last attestation, the
+    plan's version, the language, k and the filter), so a cached body is the body the builder
+    would produce now (issue 14: the same output, without rebuilding 31 charts per request)."""
+    language = translation.get_language()
+    key = ":".join(str(part) for part in (
+        "plan-year-body", plan_year.year, language, settings.INDICATOR_SUPPRESSION_K, status or "-",
+        run.pk if run else 0, run.finished_at.isoformat() if run else "", *selectors.figures_fingerprint(plan_year)))
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    report = year_report(plan_year)
+    contents = table_of_contents(report["tree"])
+    if status:
+        report["tree"] = filter_tree(report["tree"], status)
+    html = render_to_string("plan/_year_body.html", {
+        **report, "contents": contents, "status_filter": status, "settings_k": settings.INDICATOR_SUPPRESSION_K,
+        "monthly_values_label": _("Monthly values"),
+    }, request=request)
+    body = {"html": mark_safe(html), "released_label": report["released_label"]}
+    cache.set(key, body, 24 * 3600)
+    return body
+
+
+RECOMPUTE_SESSION_KEY = "plan_recompute_requested"
+
+
+def _recompute_state(request, plan_year, run):
+    """After "Recompute": ("running", asked at) until a computation that started after the
+    request has finished, then ("done", finished at) once; None otherwise."""
+    asked = request.session.get(RECOMPUTE_SESSION_KEY, {}).get(str(plan_year.year))
+    if not asked:
+        return None
+    asked_at = datetime.datetime.fromisoformat(asked)
+    finished = selectors.last_run_started_after(plan_year, asked_at)
+    if finished is None:
+        if timezone.now() - asked_at > datetime.timedelta(hours=1):
+            _forget_recompute(request, plan_year)  # lost (worker down): stop saying it is running
+            return ("lost", asked_at)
+        return ("running", asked_at)
+    _forget_recompute(request, plan_year)
+    return ("failed" if finished.failed else "done", finished.finished_at)
+
+
+def _forget_recompute(request, plan_year):
+    pending = dict(request.session.get(RECOMPUTE_SESSION_KEY, {}))
+    pending.pop(str(plan_year.year), None)
+    request.session[RECOMPUTE_SESSION_KEY] = pending
 
 
 @login_required
@@ -78,8 +141,10 @@ def year_recompute(request, year):
     require_coordinator(request, target_id=year)
     plan_year = _plan_year_or_404(year)
     # Queued after the commit with ids only; without Redis it runs in process right away.
+    pending = dict(request.session.get(RECOMPUTE_SESSION_KEY, {}))
+    pending[str(year)] = timezone.now().isoformat()
+    request.session[RECOMPUTE_SESSION_KEY] = pending
     transaction.on_commit(lambda: compute_indicators.delay(plan_year.pk, request.user.pk))
-    messages.success(request, _("The figures of %(year)s are being recomputed.") % {"year": year})
     return redirect("plan:year", year=year)
 
 
@@ -127,7 +192,8 @@ def year_report_print(request, year):
     # The whole page, headings included, in the report's language: it is the document the
     # municipality files, whatever language the coordinator reads the app in.
     with translation.override(language):
-        response = render(request, "plan/report.html", {"plan_year": plan_year, **year_report(plan_year),
+        report = year_report(plan_year)
+        response = render(request, "plan/report.html", {"plan_year": plan_year, **report, "contents": table_of_contents(report["tree"]),
                                                         "report_language": language, "report_languages": REPORT_LANGUAGES,
                                                         "settings_k": settings.INDICATOR_SUPPRESSION_K})
     return response
@@ -182,7 +248,7 @@ def _apply_service_errors(form, exc):
 @require_http_methods(["GET", "POST"])
 def record_add(request, indicator_id):
     indicator = get_indicator_for_entry(request, indicator_id, source=Indicator.Source.ACTIVITY)
-    form = ActivityRecordForm(request.POST if request.method == "POST" else None)
+    form = ActivityRecordForm(request.POST if request.method == "POST" else None, indicator=indicator)
     repeated = submissions.replay(request)
     if repeated:
         return repeated
@@ -209,7 +275,7 @@ def record_edit(request, record_id):
     record = get_record_for_entry(request, record_id)
     indicator = Indicator.objects.with_tree().get(pk=record.indicator_id)
     initial = {"date": record.date, "quantity": record.quantity, "description": record.description}
-    form = ActivityRecordForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = ActivityRecordForm(request.POST if request.method == "POST" else None, initial=initial, indicator=indicator)
     if request.method == "POST" and form.is_valid():
         try:
             activity_record_update(actor=request.user, origin=Origin.from_request(request), record=record, **form.cleaned_data)

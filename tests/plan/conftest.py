@@ -22,6 +22,16 @@ def plan_demo(django_db_setup, django_db_blocker):
         seed_plan_demo(open(os.devnull, "w"))
 
 
+@pytest.fixture(autouse=True)
+def fresh_page_cache():
+    """The year page keeps its rendered figures in the cache; ids restart between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 def names(text):
     return {"fr": f"{text} (fr)", "nl": f"{text} (nl)", "en": text}
 

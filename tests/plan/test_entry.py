@@ -35,9 +35,9 @@ def test_a_coordinator_records_edits_and_deletes_an_activity_record_and_each_wri
     record = ActivityRecord.objects.filter(indicator=target).order_by("-id").first()
     assert record.quantity == 3 and record.description == "Concertation STIB"
 
-    assert client.post(f"/indicators/entry/record/{record.pk}/", valid_post(quantity="4.5")).status_code == 302
+    assert client.post(f"/indicators/entry/record/{record.pk}/", valid_post(quantity="4")).status_code == 302
     record.refresh_from_db()
-    assert str(record.quantity) == "4.5"
+    assert str(record.quantity) == "4.0"
 
     assert client.get(f"/indicators/entry/record/{record.pk}/delete/").status_code == 200
     assert client.post(f"/indicators/entry/record/{record.pk}/delete/").status_code == 302
@@ -54,7 +54,7 @@ def test_a_coordinator_records_edits_and_deletes_an_activity_record_and_each_wri
     ({"quantity": "-1"}, "La quantité ne peut pas être négative."),
     ({"quantity": "20000"}, "La quantité ne peut pas dépasser 10000"),
     ({"quantity": "abc"}, "Saisissez un nombre."),
-    ({"quantity": "1.25"}, "Utilisez au plus une décimale."),
+    ({"quantity": "1.5"}, "Saisissez un nombre entier : seules les heures peuvent avoir une décimale."),
     ({"description": "x" * 201}, "La description ne peut pas dépasser 200 caractères."),
     ({"quantity": ""}, "Saisissez la quantité."),
 ])
@@ -153,3 +153,16 @@ def test_an_attestation_form_sent_twice_records_one_attestation(login):
     client.post(url, data)
     client.post(url, data)
     assert Attestation.objects.filter(indicator=target).count() == before + 1
+def test_counts_accept_whole_numbers_only_and_hours_take_one_decimal(login, personas):
+    from audit.services import SYSTEM
+    from django.core.exceptions import ValidationError
+
+    from casework.plan.services import activity_record_create
+
+    client = login("coordinator")
+    hours = Indicator.objects.for_year(YEAR).filter(source="activity", unit="hours").first()
+    assert client.post(f"/indicators/entry/indicator/{hours.pk}/record/", valid_post(quantity="4.5")).status_code == 302
+    assert client.post(f"/indicators/entry/indicator/{hours.pk}/record/", valid_post(quantity="1.25")).status_code == 400
+    with pytest.raises(ValidationError):  # the service refuses it too, whatever the form
+        activity_record_create(actor=personas["coordinator"], origin=SYSTEM, indicator=peacekeepers_meetings(),
+                               date=timezone.localdate(), quantity=__import__("decimal").Decimal("2.5"))
