@@ -13,6 +13,9 @@ every installed app in ``INSTALLED_APPS`` order. The hooks in use:
   a panel that shows personal data writes its own audit event.
 - ``case_actions(request, case, *, emergency)``: a list of ``CaseAction(label, url)`` buttons on
   the case page.
+- ``audit_event_committed(event)``: called with each ``audit.models.AuditEvent`` once the
+  transaction that wrote it has committed (``transaction.on_commit`` in ``audit_record``); an
+  event rolled back is never announced. Keep it light: queue a task with the event's ``seq``.
 - ``team_demo_details(*, rng, opened_on, today, n)`` (team apps, with ``team_code``): the
   team-specific details of a demo case.
 """

@@ -210,14 +210,15 @@ def _check_session(case, kind, held_on):
         raise ValidationError({"held_on": _("A session cannot take place before the case was opened.")})
 
 
-def session_record(*, actor, origin: Origin, case: Case, kind, held_on, duration_minutes, notes="", worker=None) -> Session:
+def session_record(*, actor, origin: Origin, case: Case, kind, held_on, duration_minutes, notes="", worker=None,
+                   place="") -> Session:
     with transaction.atomic():
         current = Case.objects.select_for_update().select_related("team").get(pk=case.pk)
         if not current.is_open:
             raise ValidationError(_("Sessions cannot be added to a closed case."))
         _check_session(current, kind, held_on)
         session = Session(case=current, kind=kind, held_on=held_on, duration_minutes=duration_minutes,
-                          notes=notes, worker=worker or actor)
+                          notes=notes, worker=worker or actor, place=place or "")
         session.full_clean()
         _save(session, actor)
         audit_record(actor=actor, action=Action.SESSION_CREATE, origin=origin, target_type="session",
@@ -226,12 +227,15 @@ def session_record(*, actor, origin: Origin, case: Case, kind, held_on, duration
     return session
 
 
-def session_update(*, actor, origin: Origin, session: Session, expected_version: int, kind, held_on, duration_minutes, notes) -> Session:
+def session_update(*, actor, origin: Origin, session: Session, expected_version: int, kind, held_on, duration_minutes, notes,
+                   place=None) -> Session:
     with transaction.atomic():
         current = _locked(Session, session.pk, expected_version)
         case = Case.objects.select_related("team").get(pk=current.case_id)
         _check_session(case, kind, held_on)
         values = {"kind": kind, "held_on": held_on, "duration_minutes": duration_minutes, "notes": notes}
+        if place is not None:
+            values["place"] = place
         changed = [f for f, v in values.items() if getattr(current, f) != v]
         if changed:
             for field in changed:

@@ -2,12 +2,14 @@
 an audit event when the user may not see it); lists come from the permission-filtered
 selectors; every read and write is audited."""
 
+import datetime
 import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.actions import Action
-from audit.services import Origin, audit_record
+from audit.services import Origin, anomaly_break_glass_flag, audit_record
 from casework import access, selectors
 from casework.extensions import app_hooks
 from casework.forms import (
@@ -120,6 +122,9 @@ def _chosen_team(request, lead_teams):
 @login_required
 def case_detail(request, case_id):
     case = access.get_case_for_user(request, case_id, perm=access.VIEW)
+    if case.emergency_until:
+        _audit_case(request, Action.CASE_VIEW, case, emergency=True)
+        return render(request, "casework/case_detail.html", _detail_context(request, case, emergency=True))
     _audit_case(request, Action.CASE_VIEW, case)
     return render(request, "casework/case_detail.html", _detail_context(request, case))
 
@@ -335,9 +340,15 @@ def case_emergency(request, case_id):
     if not form.is_valid():
         messages.error(request, _("Emergency access needs a reason of at least 15 characters."))
         return redirect("cases:find")
-    audit_record(actor=request.user, action=Action.BREAK_GLASS, origin=Origin.from_request(request),
-                 target_type="case", target_id=case.pk, target_ref=case.reference, team=case.team.code,
-                 justification=form.cleaned_data["justification"])
+    with transaction.atomic():
+        event = audit_record(actor=request.user, action=Action.BREAK_GLASS, origin=Origin.from_request(request),
+                             target_type="case", target_id=case.pk, target_ref=case.reference, team=case.team.code,
+                             justification=form.cleaned_data["justification"])
+        # The auditor's queue gets the finding now, not after the nightly detection run.
+        anomaly_break_glass_flag(event=event)
+    # A window opens (CASEWORK_EMERGENCY_MINUTES) in which the worker may read the file and
+    # record a session; the lead and the assigned workers are notified (audit_event_committed hook).
+    case.emergency_until = event.at + datetime.timedelta(minutes=access.emergency_minutes())
     context = _detail_context(request, case, emergency=True)
     context["can_change"] = False
     return render(request, "casework/case_detail.html", context)
