@@ -39,3 +39,8 @@ class Action(models.TextChoices):
     INDICATORS_EXPORT = "indicators_export", _("indicators exported")
     PLAN_CHANGE = "plan_change", _("plan loaded or copied")
     INDICATOR_ENTRY = "indicator_entry", _("indicator activity or attestation entered")
+    # Agenda (casework.agenda): appointments, follow-up intervals, calendar feeds.
+    APPOINTMENT_PLAN = "appointment_plan", _("appointment planned")
+    APPOINTMENT_CANCEL = "appointment_cancel", _("appointment cancelled")
+    FOLLOW_UP_SET = "follow_up_set", _("follow-up interval set")
+    CALENDAR_FEED = "calendar_feed", _("calendar feed created or revoked")

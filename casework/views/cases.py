@@ -288,6 +288,10 @@ def case_export(request, case_id):
     """The whole case file as JSON: for a person's access request (GDPR art. 15) or a transfer.
     Audited as an export; the download is never cached."""
     case = access.get_case_for_user(request, case_id, perm=access.VIEW)
+    if case.emergency_until:
+        # An emergency access is for reading at the desk and recording a session, not for taking the file away.
+        access.refuse(request, target_type="case", target_id=case.pk, reason="no export in emergency",
+                      target_ref=case.reference, team=case.team.code)
     details = details_of(case)
     payload = {
         "reference": case.reference, "team": case.team.code, "status": case.status,
