@@ -37,6 +37,9 @@ class AppointmentForm(forms.Form):
         if not self.is_bound:
             self.initial.setdefault("day", timezone.localdate() + datetime.timedelta(days=1))
             self.initial.setdefault("time", datetime.time(10, 0))
+            # The kind of the case's last session, else the team's first: usually the next one's too.
+            last_kind = case.sessions.order_by("-held_on", "-created_at").values_list("kind_id", flat=True).first()
+            self.initial.setdefault("kind", last_kind or self.fields["kind"].queryset.values_list("pk", flat=True).first())
             if workers.filter(pk=user.pk).exists():
                 self.initial.setdefault("worker", user.pk)
             else:
