@@ -98,8 +98,8 @@ class HandoverForm(forms.Form):
 
 
 class ReassignForm(forms.Form):
-    from_worker = forms.ModelChoiceField(label=_("From"), queryset=get_user_model().objects.none())
-    to_worker = forms.ModelChoiceField(label=_("To"), queryset=get_user_model().objects.none())
+    from_worker = forms.ModelChoiceField(label=_("Current worker"), queryset=get_user_model().objects.none())
+    to_worker = forms.ModelChoiceField(label=_("New worker"), queryset=get_user_model().objects.none())
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
