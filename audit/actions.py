@@ -67,3 +67,8 @@ class Action(models.TextChoices):
     LEGAL_HOLD_LIFT = "legal_hold_lift", _("legal hold lifted")
     SUBJECT_ACCESS = "subject_access", _("subject access request answered")
     CASE_ERASE = "case_erase", _("case erased on request")
+    # Agenda (casework.agenda): appointments, follow-up intervals, calendar feeds.
+    APPOINTMENT_PLAN = "appointment_plan", _("appointment planned")
+    APPOINTMENT_CANCEL = "appointment_cancel", _("appointment cancelled")
+    FOLLOW_UP_SET = "follow_up_set", _("follow-up interval set")
+    CALENDAR_FEED = "calendar_feed", _("calendar feed created or revoked")

@@ -20,6 +20,7 @@ from audit.anomalies import findings_between
 from audit.hashing import event_hash
 from audit.models import Anomaly, AuditEvent, ChainHead
 from audit.verification import BATCH_SIZE, verify_chain
+from casework.extensions import app_hooks
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]")
 USER_AGENT_MAX = 300
@@ -142,7 +143,15 @@ def audit_record(*, actor, action: Action, origin: Origin = SYSTEM, target_type=
         event.hash = event_hash({**event.hashed_fields(), "actor_id": event.actor_id})
         event.save()
         ChainHead.objects.filter(pk=1).update(seq=event.seq, hash=event.hash)
+        # Apps that react to events (notifications) hear of it once it is committed, never of
+        # an event rolled back (audit_event_committed hook, casework/extensions.py).
+        transaction.on_commit(lambda: _announce_committed(event))
     return event
+
+
+def _announce_committed(event):
+    for _config, hook in app_hooks("audit_event_committed"):
+        hook(event)
 
 
 # --- Reading the log: each look is itself an event ------------------------------------------
@@ -285,6 +294,20 @@ def anomalies_detect(*, actor=None, origin: Origin = SYSTEM, first_day=None, las
                     "created": created, "updated": updated, "reopened": reopened},
         )
     return DetectionSummary(first_day, last_day, len(found), created, updated, reopened)
+
+
+def anomaly_break_glass_flag(*, event):
+    """Put an emergency access in the auditor's queue at once, in the transaction that records
+    it. The same finding as the nightly ``break_glass`` rule (same key), so that run finds it
+    stored and adds nothing."""
+    day = timezone.localtime(event.at).date()
+    anomaly, _created = Anomaly.objects.get_or_create(
+        kind=Anomaly.Kind.BREAK_GLASS, actor_id=event.actor_id, day=day, key=str(event.seq),
+        defaults={"actor_username": event.actor_username, "count": 1,
+                  "detail": {"team": event.team, "reference": event.target_ref}, "event_seqs": [event.seq],
+                  "detected_at": event.at, "updated_at": event.at},
+    )
+    return anomaly
 
 
 REVIEW_COMMENT_MAX = 2000

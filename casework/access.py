@@ -14,17 +14,25 @@ attempt is written to the audit log.
 """
 
 import dataclasses
+import datetime
 
+from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
 from django.http import Http404
 from guardian.shortcuts import get_user_perms
 
 from audit.actions import Action
+from audit.models import AuditEvent
 from audit.services import Origin, audit_record
 from casework.models import Case, Role
 
 VIEW = "view_case"
 CHANGE = "change_case"
+# Recording a session: an assigned worker's CHANGE, and also allowed during emergency access.
+RECORD_SESSION = "record_session"
+# What an emergency access window allows a worker of the team who is not assigned.
+EMERGENCY_PERMS = {VIEW, RECORD_SESSION}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -85,14 +93,43 @@ def assigned_cases(user):
 
 
 def has_case_permission(user, case, perm) -> bool:
+    return _case_access(user, case, perm) is not None
+
+
+def _case_access(user, case, perm):
+    """On what ground ``user`` may do ``perm`` on ``case``: "lead", "assigned", or the end of
+    an emergency window (a datetime); None when they may not."""
     roles = roles_of(user)
     if case.team_id in roles.lead_teams:
-        return True
+        return "lead"
     if case.team_id in roles.worker_teams:
         # A fresh query each time: guardian's ObjectPermissionChecker caches per instance and
         # a revoked assignment must take effect on the very next request.
-        return get_user_perms(user, case).filter(codename=perm).exists()
-    return False
+        codename = CHANGE if perm == RECORD_SESSION else perm
+        if get_user_perms(user, case).filter(codename=codename).exists():
+            return "assigned"
+        if perm in EMERGENCY_PERMS:
+            return emergency_until(user, case)
+    return None
+
+
+def emergency_minutes() -> int:
+    return int(getattr(settings, "CASEWORK_EMERGENCY_MINUTES", 60))
+
+
+def emergency_until(user, case):
+    """When the user's emergency access to ``case`` ends, or None if there is none running.
+
+    The window is read from the audit chain itself (the latest BREAK_GLASS event of this user on
+    this case): nothing is granted that is not in the append-only log, and nothing needs revoking.
+    Only a worker of the case's team can have one (``case_emergency`` refuses anyone else)."""
+    if case.team_id not in roles_of(user).worker_teams:
+        return None
+    since = timezone.now() - datetime.timedelta(minutes=emergency_minutes())
+    opened = (AuditEvent.objects.filter(action=Action.BREAK_GLASS, actor=user, target_type="case",
+                                        target_id=str(case.pk), at__gte=since)
+              .order_by("-seq").values_list("at", flat=True).first())
+    return None if opened is None else opened + datetime.timedelta(minutes=emergency_minutes())
 
 
 def is_lead_of(user, team) -> bool:
@@ -114,9 +151,13 @@ def get_case_for_user(request, case_id, *, perm=VIEW) -> Case:
     case = Case.objects.select_related("team").filter(pk=case_id).first()
     if case is None:
         refuse(request, target_type="case", target_id=case_id, reason="missing")
-    if not has_case_permission(request.user, case, perm):
+    ground = _case_access(request.user, case, perm)
+    if ground is None:
         refuse(request, target_type="case", target_id=case.pk, reason=f"no {perm}",
                target_ref=case.reference, team=case.team.code)
+    # Set when the access rests on an emergency window (base.html shows the banner on every
+    # page of the file); None for the case's lead and assigned workers.
+    case.emergency_until = ground if isinstance(ground, datetime.datetime) else None
     return case
 
 

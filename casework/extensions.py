@@ -19,6 +19,9 @@ every installed app in ``INSTALLED_APPS`` order. The hooks in use:
 - ``case_purging(*, case)``: called by ``casework.services.retention.case_purge`` (retention and
   erasure on request) in its transaction, before the case is deleted: delete the app's rows of
   the case and their history rows.
+- ``audit_event_committed(event)``: called with each ``audit.models.AuditEvent`` once the
+  transaction that wrote it has committed (``transaction.on_commit`` in ``audit_record``); an
+  event rolled back is never announced. Keep it light: queue a task with the event's ``seq``.
 - ``team_demo_details(*, rng, opened_on, today, n)`` (team apps, with ``team_code``): the
   team-specific details of a demo case.
 """

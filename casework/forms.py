@@ -133,7 +133,7 @@ class AssignForm(forms.Form):
 class SessionForm(forms.ModelForm):
     class Meta:
         model = Session
-        fields = ["kind", "held_on", "duration_minutes", "notes"]
+        fields = ["kind", "held_on", "place", "duration_minutes", "notes"]
         widgets = {"held_on": DATE_WIDGET, "notes": forms.Textarea(attrs={"rows": 6})}
 
     def __init__(self, *args, case, **kwargs):

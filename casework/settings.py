@@ -402,3 +402,23 @@ AUDIT_ROLE_READS_HOURS = env.int("AUDIT_ROLE_READS_HOURS", default=24)
 # Production mode, fixed when settings load (test runners switch DEBUG off at run time, this
 # stays): seed_demo refuses to run in it.
 CASEWORK_PRODUCTION = not DEBUG
+# --- Agenda and notifications (casework/agenda, casework/notifications) ----------------------
+try:
+    # How long an emergency access ("break the glass") lets a worker read the file and record a session.
+    CASEWORK_EMERGENCY_MINUTES = _int("CASEWORK_EMERGENCY_MINUTES", 60)
+    # The optional e-mail digest ("you have N new notifications"; nothing else in the message).
+    CASEWORK_NOTIFICATION_DIGEST = _bool("CASEWORK_NOTIFICATION_DIGEST", False)
+    EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend" if DEBUG
+                            else "django.core.mail.backends.smtp.EmailBackend")
+    EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+    EMAIL_PORT = _int("EMAIL_PORT", 25)
+    EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+    EMAIL_HOST_PASSWORD = _read("EMAIL_HOST_PASSWORD", default="")
+    EMAIL_USE_TLS = _bool("EMAIL_USE_TLS", False)
+    DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="casework@localhost")
+except ConfigurationError as exc:
+    fail_startup(exc)
+CELERY_BEAT_SCHEDULE.update({
+    "agenda-overdue-follow-ups": {"task": "agenda.notify_overdue_follow_ups", "schedule": crontab(hour=6, minute=30)},
+    "notifications-digest": {"task": "notifications.send_digests", "schedule": crontab(hour=7, minute=0)},
+})

@@ -25,8 +25,8 @@ LANGUAGES = ["fr", "nl", "en"]
 
 # One persona per role: where the home page sends them, and the nav label of that workspace.
 WORKSPACES = {
-    "worker.scapi": ("/cases/", "My cases"),
-    "lead.scav": ("/cases/team/", "Team cases"),
+    "worker.scapi": ("/agenda/", "Today"),
+    "lead.scav": ("/agenda/", "Today"),
     "auditor": ("/audit/", "Audit log"),
     "coordinator": ("/indicators/", "Indicators"),
     "admin": ("/admin/", "Accounts, teams and roles"),  # the admin's index title, translated

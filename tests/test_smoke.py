@@ -1,4 +1,4 @@
-def test_home_sends_worker_to_my_cases(login):
+def test_home_sends_worker_to_today(login):
     response = login("worker.scapi").get("/")
     assert response.status_code == 302
-    assert response["Location"] == "/cases/"
+    assert response["Location"] == "/agenda/"

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casework', '0005_integrity_closing_submissions_recovery'),
+        ('casework', '0006_agenda_session_place'),
     ]
 
     operations = [

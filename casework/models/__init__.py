@@ -5,6 +5,7 @@ from casework.models.cases import (  # noqa: F401
     CaseGroupObjectPermission,
     CaseUserObjectPermission,
     ClosureReason,
+    Place,
     ReferenceCounter,
     Session,
     SessionKind,

@@ -21,6 +21,17 @@ from casework.models.teams import Team
 NOTES_MAX_LENGTH = 20_000
 
 
+class Place(models.TextChoices):
+    """Where a session or an appointment takes place."""
+
+    PRISON = "prison", _("prison")
+    OFFICE = "office", _("office")
+    HOME_VISIT = "home_visit", _("home visit")
+    PHONE = "phone", _("phone")
+    VIDEO = "video", _("video call")
+    OUTREACH = "outreach", _("outreach")
+
+
 class ClosureReason(models.TextChoices):
     GOALS_MET = "goals_met", _("goals met")
     REFERRED = "referred", _("referred to another service")
@@ -89,6 +100,9 @@ class Case(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Denormalised by the agenda app's services (the earliest planned appointment to come), so
+    # that lists sort and filter on it without a subquery per row.
+    next_appointment_at = models.DateTimeField(_("next appointment"), null=True, blank=True, db_index=True, editable=False)
 
     # Denormalised for the lists (docs/decisions/0013-case-lists.md): kept by the session
     # services in the session's transaction, so a list page sorts, filters and shows them
@@ -96,7 +110,8 @@ class Case(models.Model):
     last_contact_on = models.DateField(_("last contact"), null=True, blank=True, editable=False)
     session_count = models.PositiveIntegerField(_("sessions"), default=0, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at", "last_contact_on", "session_count"])
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at", "last_contact_on", "session_count",
+                                                "next_appointment_at"])
     objects = CaseQuerySet.as_manager()
 
     class Meta:
@@ -217,6 +232,7 @@ class Session(models.Model):
     kind = models.ForeignKey(SessionKind, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("kind"))
     held_on = models.DateField(_("date"))
     duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"))
+    place = models.CharField(_("place"), max_length=20, choices=Place.choices, blank=True)
     worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("worker"))
     notes = EncryptedTextField(_("notes"), max_length=NOTES_MAX_LENGTH, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)

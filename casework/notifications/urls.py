@@ -1,3 +1,10 @@
+from django.urls import path
+
+from casework.notifications import views
+
 app_name = "notifications"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.notification_list, name="list"),
+    path("<int:pk>/open/", views.notification_open, name="open"),
+]

@@ -260,14 +260,15 @@ def _refresh_contact(case_id):
     )
 
 
-def session_record(*, actor, origin: Origin, case: Case, kind, held_on, duration_minutes, notes="", worker=None) -> Session:
+def session_record(*, actor, origin: Origin, case: Case, kind, held_on, duration_minutes, notes="", worker=None,
+                   place="") -> Session:
     with transaction.atomic():
         current = Case.objects.select_for_update().select_related("team").get(pk=case.pk)
         if not current.is_open:
             raise ValidationError(_("Sessions cannot be added to a closed case."))
         _check_session(current, kind, held_on)
         session = Session(case=current, kind=kind, held_on=held_on, duration_minutes=duration_minutes,
-                          notes=notes, worker=worker or actor)
+                          notes=notes, worker=worker or actor, place=place or "")
         session.full_clean()
         _save(session, actor)
         _refresh_contact(current.pk)
@@ -277,7 +278,8 @@ def session_record(*, actor, origin: Origin, case: Case, kind, held_on, duration
     return session
 
 
-def session_update(*, actor, origin: Origin, session: Session, expected_version: int, kind, held_on, duration_minutes, notes) -> Session:
+def session_update(*, actor, origin: Origin, session: Session, expected_version: int, kind, held_on, duration_minutes, notes,
+                   place=None) -> Session:
     with transaction.atomic():
         current = _locked(Session, session.pk, expected_version)
         # Lock the case too, so it cannot be closed while this session changes.
@@ -287,6 +289,8 @@ def session_update(*, actor, origin: Origin, session: Session, expected_version:
             raise ValidationError(_("The sessions of a closed case cannot be changed; reopen it first."))
         _check_session(case, kind, held_on)
         values = {"kind": kind, "held_on": held_on, "duration_minutes": duration_minutes, "notes": notes}
+        if place is not None:
+            values["place"] = place
         changed = [f for f, v in values.items() if getattr(current, f) != v]
         if changed:
             for field in changed:

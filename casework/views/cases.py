@@ -2,11 +2,14 @@
 an audit event when the user may not see it); lists come from the permission-filtered
 selectors; every read and write is audited."""
 
+import datetime
 import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.actions import Action
-from audit.services import Origin, audit_record
+from audit.services import Origin, anomaly_break_glass_flag, audit_record
 from casework import access, case_lists, selectors, submissions
 from casework.extensions import app_hooks
 from casework.forms import (
@@ -182,6 +185,9 @@ def _chosen_team(request, lead_teams):
 @login_required
 def case_detail(request, case_id):
     case = access.get_case_for_user(request, case_id, perm=access.VIEW)
+    if case.emergency_until:
+        _audit_case(request, Action.CASE_VIEW, case, emergency=True)
+        return render(request, "casework/case_detail.html", _detail_context(request, case, emergency=True))
     _audit_case(request, Action.CASE_VIEW, case)
     return render(request, "casework/case_detail.html", _detail_context(request, case))
 
@@ -382,6 +388,10 @@ def case_export(request, case_id):
     """The whole case file as JSON: for a person's access request (GDPR art. 15) or a transfer.
     Audited as an export; the download is never cached."""
     case = access.get_case_for_user(request, case_id, perm=access.VIEW)
+    if case.emergency_until:
+        # An emergency access is for reading at the desk and recording a session, not for taking the file away.
+        access.refuse(request, target_type="case", target_id=case.pk, reason="no export in emergency",
+                      target_ref=case.reference, team=case.team.code)
     details = details_of(case)
     payload = {
         "reference": case.reference, "team": case.team.code, "status": case.status,
@@ -434,9 +444,15 @@ def case_emergency(request, case_id):
     if not form.is_valid():
         messages.error(request, _("Emergency access needs a reason of at least 15 characters."))
         return redirect("cases:find")
-    audit_record(actor=request.user, action=Action.BREAK_GLASS, origin=Origin.from_request(request),
-                 target_type="case", target_id=case.pk, target_ref=case.reference, team=case.team.code,
-                 justification=form.cleaned_data["justification"])
+    with transaction.atomic():
+        event = audit_record(actor=request.user, action=Action.BREAK_GLASS, origin=Origin.from_request(request),
+                             target_type="case", target_id=case.pk, target_ref=case.reference, team=case.team.code,
+                             justification=form.cleaned_data["justification"])
+        # The auditor's queue gets the finding now, not after the nightly detection run.
+        anomaly_break_glass_flag(event=event)
+    # A window opens (CASEWORK_EMERGENCY_MINUTES) in which the worker may read the file and
+    # record a session; the lead and the assigned workers are notified (audit_event_committed hook).
+    case.emergency_until = event.at + datetime.timedelta(minutes=access.emergency_minutes())
     context = _detail_context(request, case, emergency=True)
     context["can_change"] = False
     return render(request, "casework/case_detail.html", context)

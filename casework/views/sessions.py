@@ -20,7 +20,7 @@ from casework.services import cases as services
 @login_required
 @require_http_methods(["GET", "POST"])
 def session_create(request, case_id):
-    case = access.get_case_for_user(request, case_id, perm=access.CHANGE)
+    case = access.get_case_for_user(request, case_id, perm=access.RECORD_SESSION)
     if not case.is_open:
         messages.error(request, _("Sessions cannot be added to a closed case."))
         return redirect("cases:detail", case_id=case.pk)

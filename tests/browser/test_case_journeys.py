@@ -29,7 +29,8 @@ def _submit_main_form(browser):
 
 
 def test_lead_opens_a_case_and_the_assigned_worker_records_a_session(browser, live_server, demo_world):
-    assert browser_login(browser, live_server, "lead.scav") == "/cases/team/"
+    assert browser_login(browser, live_server, "lead.scav") == "/agenda/"
+    browser.get(f"{live_server.url}/cases/team/")
     browser.find_element(By.CSS_SELECTOR, "a[href='/cases/new/']").click()
     assert path_of(browser) == "/cases/new/"
     _fill(browser, "identity-given_names", "Ilse")
@@ -53,7 +54,8 @@ def test_lead_opens_a_case_and_the_assigned_worker_records_a_session(browser, li
     assert not errors, "\n".join(errors)
     browser_logout(browser)
 
-    assert browser_login(browser, live_server, "worker.scav") == "/cases/"
+    assert browser_login(browser, live_server, "worker.scav") == "/agenda/"
+    browser.find_element(By.CSS_SELECTOR, "nav.workspaces a[href='/cases/']").click()
     browser.find_element(By.LINK_TEXT, case.reference).click()
     assert path_of(browser) == f"/cases/{case.pk}/"
     browser.find_element(By.CSS_SELECTOR, f"a[href='/cases/{case.pk}/sessions/new/']").click()

@@ -18,7 +18,7 @@ def translated(lang, msgid):
 
 
 def test_a_worker_logs_in_changes_language_twice_and_logs_out(browser, live_server, demo_world):
-    assert browser_login(browser, live_server, "worker.scapi") == "/cases/"
+    assert browser_login(browser, live_server, "worker.scapi") == "/agenda/"
     assert page_lang(browser) == "fr", "the browser asks for French"
     assert translated("fr", "My cases") in nav_labels(browser)
     assert browser.find_element(By.CSS_SELECTOR, "header .who").text == "worker.scapi"
@@ -26,7 +26,7 @@ def test_a_worker_logs_in_changes_language_twice_and_logs_out(browser, live_serv
 
     for lang in ("nl", "en"):
         choose_language(browser, lang)
-        assert path_of(browser) == "/cases/", "changing the language keeps the user on the same page"
+        assert path_of(browser) == "/agenda/", "changing the language keeps the user on the same page"
         assert translated(lang, "My cases") in nav_labels(browser)
 
     assert browser_logout(browser) == "/accounts/login/"

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -332,8 +333,10 @@ def test_find_by_national_number_and_emergency_access(login, personas, scav_case
     assert opened.status_code == 200 and scav_case.family_name in opened.content.decode()
     event = AuditEvent.objects.get(action="break_glass", target_id=str(scav_case.pk))
     assert event.justification.startswith("Assigned worker ill")
-    # Nothing lasting was granted.
-    assert client.get(reverse("cases:detail", kwargs={"case_id": scav_case.pk})).status_code == 404
+    # A window, not a lasting grant: the file stays open for CASEWORK_EMERGENCY_MINUTES, then 404.
+    assert client.get(reverse("cases:detail", kwargs={"case_id": scav_case.pk})).status_code == 200
+    with override_settings(CASEWORK_EMERGENCY_MINUTES=0):
+        assert client.get(reverse("cases:detail", kwargs={"case_id": scav_case.pk})).status_code == 404
 
 
 def test_the_timeline_names_the_fields_a_session_edit_changed(login, scav_case):

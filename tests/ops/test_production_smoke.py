@@ -183,8 +183,9 @@ def test_gunicorn_and_celery_serve_a_request_and_a_task_in_production_mode(produ
         continue_to = re.search(r'<a class="button primary" href="([^"]+)"', body).group(1)
         status, _, body, url = client.request(continue_to)
         assert status == 200, body[:2000]
-        assert urllib.parse.urlsplit(url).path == "/cases/"
+        assert urllib.parse.urlsplit(url).path == "/agenda/", "workers land on their day"
         assert "worker.scapi" in body
+        status, _, body, _ = client.request("/cases/")
         assert re.search(r'<a href="/cases/[0-9a-f-]{36}/">', body), "the worker's cases are listed"
 
         # No debug page in production: the friendly 404, in the user's language.

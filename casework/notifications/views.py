@@ -1,0 +1,43 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from casework import access
+from casework.notifications.models import Notification
+from casework.notifications.services import notifications_mark_read
+
+PAGE_SIZE = 30
+
+
+def _require_casework(request):
+    if not access.roles_of(request.user).casework_teams:
+        access.refuse(request, target_type="notifications", target_id="list", reason="no team")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_list(request):
+    _require_casework(request)
+    if request.method == "POST":
+        notifications_mark_read(user=request.user)
+        return redirect("notifications:list")
+    mine = Notification.objects.filter(recipient=request.user)
+    page = Paginator(mine.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "notifications/list.html", {"page": page, "unread": mine.filter(read_at__isnull=True).exists()})
+
+
+@login_required
+@require_POST
+def notification_open(request, pk):
+    """Mark one of the user's own notifications read and go to what it is about (the target
+    page checks access again: a notification grants nothing)."""
+    _require_casework(request)
+    notification = Notification.objects.filter(recipient=request.user, pk=pk).first()
+    if notification is None:
+        access.refuse(request, target_type="notification", target_id=pk, reason="not recipient")
+    notifications_mark_read(user=request.user, ids=[notification.pk])
+    if notification.url and url_has_allowed_host_and_scheme(notification.url, allowed_hosts=None):
+        return redirect(notification.url)
+    return redirect("notifications:list")
