@@ -39,3 +39,8 @@ class Action(models.TextChoices):
     INDICATORS_EXPORT = "indicators_export", _("indicators exported")
     PLAN_CHANGE = "plan_change", _("plan loaded or copied")
     INDICATOR_ENTRY = "indicator_entry", _("indicator activity or attestation entered")
+    # Documents (casework/documents)
+    DOCUMENT_UPLOAD = "document_upload", _("document attached")
+    DOCUMENT_DOWNLOAD = "document_download", _("document downloaded")
+    DOCUMENT_DELETE = "document_delete", _("document deleted")
+    DOCUMENT_SWEEP = "document_sweep", _("orphan document files removed")

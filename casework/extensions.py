@@ -13,6 +13,14 @@ every installed app in ``INSTALLED_APPS`` order. The hooks in use:
   a panel that shows personal data writes its own audit event.
 - ``case_actions(request, case, *, emergency)``: a list of ``CaseAction(label, url)`` buttons on
   the case page.
+- ``session_panels(request, case, session)``: like ``case_panels``, sections shown under the
+  session's edit form (the case is authorised for change, the session belongs to it).
+- ``case_purge(case)``: called by the retention purge (``casework.services.retention``) inside
+  its transaction, before the case's sessions and the case are deleted: the app deletes what it
+  keeps about the case (rows, and files outside the database once the transaction commits) and
+  returns a dict of counts for the purge's audit event (never personal values).
+- ``case_subject_access(case)``: a dict of what the app keeps about the case, decrypted, for a
+  subject-access answer; the caller has authorised the case and audits the export.
 - ``team_demo_details(*, rng, opened_on, today, n)`` (team apps, with ``team_code``): the
   team-specific details of a demo case.
 """

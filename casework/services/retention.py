@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from audit.actions import Action
 from audit.services import SYSTEM, Origin, audit_record
+from casework.extensions import app_hooks
 from casework.models import Assignment, Case, CaseUserObjectPermission, Session
 from casework.teams import details_model_for
 
@@ -29,6 +30,10 @@ def case_purge(*, actor, origin: Origin, case: Case) -> None:
     with transaction.atomic():
         case = Case.objects.select_for_update().select_related("team").get(pk=case.pk)
         details_model = details_model_for(case.team)
+        # Apps first remove what they keep about the case (documents delete their files too).
+        removed = {}
+        for _config, hook in app_hooks("case_purge"):
+            removed.update(hook(case) or {})
         session_ids = list(Session.objects.filter(case=case).values_list("pk", flat=True))
         Session.objects.filter(case=case).delete()
         Session.history.filter(id__in=session_ids).delete()
@@ -43,7 +48,7 @@ def case_purge(*, actor, origin: Origin, case: Case) -> None:
         Case.history.filter(id=case_id).delete()
         audit_record(actor=actor, actor_username="retention", action=Action.CASE_PURGE, origin=origin,
                      target_type="case", target_id=case_id, target_ref=reference, team=team,
-                     detail={"sessions": len(session_ids)})
+                     detail={"sessions": len(session_ids), **removed})
 
 
 def purge_expired_cases(*, actor=None, origin: Origin = SYSTEM, today=None) -> int:
