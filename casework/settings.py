@@ -363,5 +363,6 @@ else:
         "location": _document_storage, "base_url": None,
         "file_permissions_mode": 0o600, "directory_permissions_mode": 0o700,
     }}
+CELERY_BEAT_SCHEDULE["documents-sweep"] = {"task": "documents.sweep_orphan_blobs", "schedule": crontab(hour=4, minute=30)}
 # Uploads stay in memory (never a temporary file in clear) up to the size limit.
 FILE_UPLOAD_HANDLERS = ["casework.documents.uploads.MemoryOnlyUploadHandler"]

@@ -160,3 +160,11 @@ def test_a_failed_upload_leaves_no_file_behind(scav_case, storage_dir, canary_pd
     with pytest.raises(RuntimeError):
         _attach(scav_case, canary_pdf)
     assert not list(storage_dir.iterdir())
+
+
+def test_the_nightly_task_sweeps_through_the_same_service(storage_dir, db, settings):
+    from casework.documents.tasks import sweep_orphan_blobs
+
+    assert "documents-sweep" in settings.CELERY_BEAT_SCHEDULE
+    storage_dir.mkdir(parents=True, exist_ok=True)
+    assert sweep_orphan_blobs.delay().get() == 0
