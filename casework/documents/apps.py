@@ -46,7 +46,8 @@ class DocumentsConfig(AppConfig):
     def case_purge(self, case):
         from casework.documents.services import case_documents_purge
 
-        return {"documents": case_documents_purge(case=case)}
+        removed = case_documents_purge(case=case)
+        return {"documents": removed} if removed else {}
 
     def case_subject_access(self, case):
         from casework.documents.selectors import case_document_listing
