@@ -40,6 +40,7 @@ class Action(models.TextChoices):
     PLAN_CHANGE = "plan_change", _("plan loaded or copied")
     INDICATOR_ENTRY = "indicator_entry", _("indicator activity or attestation entered")
     # Documents (casework/documents)
+    DOCUMENT_LIST = "document_list", _("documents listed")
     DOCUMENT_UPLOAD = "document_upload", _("document attached")
     DOCUMENT_DOWNLOAD = "document_download", _("document downloaded")
     DOCUMENT_DELETE = "document_delete", _("document deleted")

@@ -82,6 +82,6 @@ def document_delete(request, case_id, document_id):
         messages.success(request, _("Document deleted."))
         return redirect("cases:detail", case_id=case.pk)
     # The page names the file: a read of case data.
-    case_event_record(actor=request.user, origin=Origin.from_request(request), action=Action.CASE_VIEW, case=case,
+    case_event_record(actor=request.user, origin=Origin.from_request(request), action=Action.DOCUMENT_LIST, case=case,
                       part="document_delete", document=str(document.pk))
     return render(request, "documents/confirm_delete.html", {"case": case, "document": document})

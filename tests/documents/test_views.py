@@ -165,3 +165,11 @@ def test_an_upload_never_touches_the_disk_in_clear(login, scav_case, storage_dir
     _upload(login("worker.scav"), scav_case, "big.pdf", big)
     assert Document.objects.filter(case=scav_case, size=len(big)).exists()
     assert not any((tmp_path / "uploads").iterdir())
+
+
+def test_listing_documents_on_the_case_page_is_audited_as_its_own_event(login, scav_case, storage_dir, canary_pdf):
+    client = login("worker.scav")
+    _upload(client, scav_case, "liste.pdf", canary_pdf)
+    before = AuditEvent.objects.filter(action="document_list", target_id=str(scav_case.pk)).count()
+    client.get(reverse("cases:detail", args=[scav_case.pk]))
+    assert AuditEvent.objects.filter(action="document_list", target_id=str(scav_case.pk)).count() == before + 1
