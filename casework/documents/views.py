@@ -2,6 +2,8 @@
 ``casework.access.get_case_for_user`` first; a document is then looked up *within* that case,
 so a document id from another case is a 404 (audited) like a case the user may not see."""
 
+import itertools
+import logging
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -16,8 +18,11 @@ from audit.actions import Action
 from audit.services import Origin
 from casework import access, selectors as case_selectors
 from casework.documents import selectors, services
+from casework.documents.blobs import BlobError
 from casework.documents.forms import UploadForm
 from casework.services.cases import case_event_record
+
+logger = logging.getLogger(__name__)
 
 
 def _document_or_404(request, case, document_id):
@@ -61,8 +66,16 @@ def document_upload(request, case_id):
 def document_download(request, case_id, document_id):
     case = access.get_case_for_user(request, case_id, perm=access.VIEW)
     document = _document_or_404(request, case, document_id)
-    chunks = services.document_open(actor=request.user, origin=Origin.from_request(request), document=document)
-    response = StreamingHttpResponse(chunks, content_type=document.content_type)
+    try:
+        chunks = services.document_open(actor=request.user, origin=Origin.from_request(request), document=document)
+        # The first chunk is read here, so a missing or damaged file is a message, not a 500
+        # half-way through a response.
+        first = next(chunks)
+    except (OSError, BlobError):
+        logger.error("document %s: its file is missing or does not authenticate", document.pk)
+        messages.error(request, _("This document cannot be read: its file is missing or damaged. Tell the administrator."))
+        return redirect("cases:detail", case_id=case.pk)
+    response = StreamingHttpResponse(itertools.chain([first], chunks), content_type=document.content_type)
     response["Content-Length"] = str(document.size)
     name = document.filename
     ascii_name = name.encode("ascii", "replace").decode().replace('"', "_").replace("?", "_")

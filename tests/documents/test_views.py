@@ -173,3 +173,17 @@ def test_listing_documents_on_the_case_page_is_audited_as_its_own_event(login, s
     before = AuditEvent.objects.filter(action="document_list", target_id=str(scav_case.pk)).count()
     client.get(reverse("cases:detail", args=[scav_case.pk]))
     assert AuditEvent.objects.filter(action="document_list", target_id=str(scav_case.pk)).count() == before + 1
+
+
+def test_a_missing_or_damaged_file_is_a_message_not_a_server_error(login, scav_case, storage_dir, canary_pdf):
+    client = login("worker.scav")
+    _upload(client, scav_case, "abîmé.pdf", canary_pdf)
+    document = Document.objects.filter(case=scav_case).order_by("-uploaded_at").first()
+    blob = storage_dir / document.blob_name
+    blob.write_bytes(blob.read_bytes()[:-5])
+    response = client.get(reverse("documents:download", args=[scav_case.pk, document.pk]))
+    assert response.status_code == 302 and response["Location"] == reverse("cases:detail", args=[scav_case.pk])
+    blob.unlink()
+    response = client.get(reverse("documents:download", args=[scav_case.pk, document.pk]), follow=True)
+    assert response.status_code == 200
+    assert "abîmé.pdf" in response.content.decode()  # the case page, with the message
