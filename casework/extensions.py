@@ -18,10 +18,15 @@ every installed app in ``INSTALLED_APPS`` order. The hooks in use:
   both leads when the person already has a file in another team).
 - ``case_purging(*, case)``: called by ``casework.services.retention.case_purge`` (retention and
   erasure on request) in its transaction, before the case is deleted: delete the app's rows of
-  the case and their history rows.
+  the case and their history rows (files outside the database once the transaction commits);
+  may return a dict of counts for the purge's audit event (never personal values).
 - ``audit_event_committed(event)``: called with each ``audit.models.AuditEvent`` once the
   transaction that wrote it has committed (``transaction.on_commit`` in ``audit_record``); an
   event rolled back is never announced. Keep it light: queue a task with the event's ``seq``.
+- ``session_panels(request, case, session)``: like ``case_panels``, sections shown under the
+  session's edit form (the case is authorised for change, the session belongs to it).
+- ``case_subject_access(case)``: a dict of what the app keeps about the case, decrypted, for a
+  subject-access answer; the caller has authorised the case and audits the export.
 - ``team_demo_details(*, rng, opened_on, today, n)`` (team apps, with ``team_code``): the
   team-specific details of a demo case.
 """

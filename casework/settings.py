@@ -422,3 +422,28 @@ CELERY_BEAT_SCHEDULE.update({
     "agenda-overdue-follow-ups": {"task": "agenda.notify_overdue_follow_ups", "schedule": crontab(hour=6, minute=30)},
     "notifications-digest": {"task": "notifications.send_digests", "schedule": crontab(hour=7, minute=0)},
 })
+# --- Documents (casework/documents): encrypted attachments, stored outside the database ---
+# CASEWORK_DOCUMENT_STORAGE: a directory path (default var/documents) or s3://bucket[/prefix]
+# for any S3-compatible object store (django-storages + boto3; credentials and endpoint from
+# the usual AWS_* variables, e.g. AWS_S3_ENDPOINT_URL for a non-Amazon store). Only
+# ciphertext is ever written there (docs/decisions/0012-documents.md).
+CASEWORK_DOCUMENT_MAX_MB = env.int("CASEWORK_DOCUMENT_MAX_MB", default=20)
+if not 1 <= CASEWORK_DOCUMENT_MAX_MB <= 2048:
+    raise ConfigurationError("CASEWORK_DOCUMENT_MAX_MB", "must be between 1 and 2048")
+_document_storage = env.str("CASEWORK_DOCUMENT_STORAGE", default=str(BASE_DIR / "var" / "documents"))
+if _document_storage.startswith("s3://"):
+    _bucket, _, _prefix = _document_storage.removeprefix("s3://").partition("/")
+    STORAGES["documents"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": _bucket, "location": _prefix.strip("/"), "file_overwrite": False, "default_acl": None,
+        "querystring_auth": True, "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default=None),
+    }}
+elif "://" in _document_storage:
+    raise ConfigurationError("CASEWORK_DOCUMENT_STORAGE", "a directory path or s3://bucket[/prefix]")
+else:
+    STORAGES["documents"] = {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {
+        "location": _document_storage, "base_url": None,
+        "file_permissions_mode": 0o600, "directory_permissions_mode": 0o700,
+    }}
+CELERY_BEAT_SCHEDULE["documents-sweep"] = {"task": "documents.sweep_orphan_blobs", "schedule": crontab(hour=4, minute=30)}
+# Uploads stay in memory (never a temporary file in clear) up to the size limit.
+FILE_UPLOAD_HANDLERS = ["casework.documents.uploads.MemoryOnlyUploadHandler"]

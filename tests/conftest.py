@@ -18,7 +18,14 @@ REQUIRE_SERVICES = os.environ.get("CASEWORK_REQUIRE_SERVICES") == "1"
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
+    from django.conf import settings
+    from django.test import override_settings
+
+    # Demo documents (and every test's uploads) go to a scratch directory, not var/documents.
+    documents_dir = tmp_path_factory.mktemp("documents")
+    override_settings(STORAGES={**settings.STORAGES, "documents": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(documents_dir)}}}).enable()
     with django_db_blocker.unblock():
         call_command("seed_demo", "--password", DEMO_PASSWORD, "--scale", "0.35", stdout=open(os.devnull, "w"))
 

@@ -38,9 +38,12 @@ def case_purge(*, actor, origin: Origin, case: Case, action=Action.CASE_PURGE, j
     their history first, through the ``case_purging`` hook."""
     with transaction.atomic():
         case = Case.objects.select_for_update().select_related("team").get(pk=case.pk)
-        for _config, hook in app_hooks("case_purging"):
-            hook(case=case)
         details_model = details_model_for(case.team)
+        # Apps first remove what they keep about the case (documents delete their files too)
+        # and may return counts for the audit event.
+        removed = {}
+        for _config, hook in app_hooks("case_purging"):
+            removed.update(hook(case=case) or {})
         session_ids = list(Session.objects.filter(case=case).values_list("pk", flat=True))
         Session.objects.filter(case=case).delete()
         Session.history.filter(id__in=session_ids).delete()
@@ -55,7 +58,7 @@ def case_purge(*, actor, origin: Origin, case: Case, action=Action.CASE_PURGE, j
         Case.history.filter(id=case_id).delete()
         audit_record(actor=actor, actor_username="retention", action=action, origin=origin,
                      target_type="case", target_id=case_id, target_ref=reference, team=team,
-                     justification=justification, detail={"sessions": len(session_ids)})
+                     justification=justification, detail={"sessions": len(session_ids), **removed})
 
 
 # A submission token only has to outlive a double click or a resent request.

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from audit.actions import Action
 from audit.services import Origin
 from casework import access, selectors, submissions
+from casework.extensions import app_hooks
 from casework.forms import SessionForm, VersionedForm
 from casework.models import Session
 from casework.services import cases as services
@@ -80,4 +81,6 @@ def session_edit(request, case_id, session_id):
         # The form shows the session's notes: a read of case data like the case's own edit page.
         services.case_event_record(actor=request.user, origin=Origin.from_request(request), action=Action.CASE_VIEW,
                                    case=case, part="session_edit", session=str(session.pk))
-    return render(request, "casework/session_form.html", {"case": case, "form": form, "version_form": version_form, "session": session, "stale": stale})
+    # Capability apps add sections about this session (its documents, …) through session_panels.
+    panels = [panel for _config, hook in app_hooks("session_panels") for panel in hook(request, case, session)]
+    return render(request, "casework/session_form.html", {"case": case, "form": form, "version_form": version_form, "session": session, "stale": stale, "panels": panels})
