@@ -254,6 +254,12 @@ class Indicator(_Named):
     def suppressed_by_design(self):
         """Figures about people helped are suppressed below k; activity figures are not
         (docs/decisions/0004-indicators.md, "Suppression")."""
+        if self.source == self.Source.RECORDS:
+            # A counter says whether it counts people (contacts, stays) or the services' work.
+            from casework.plan.counters import available_counters
+
+            counter = available_counters().get(self.counter)
+            return counter is None or counter.about_people
         return self.source == self.Source.CASEWORK
 
     def target_for_year(self, plan_year):
