@@ -18,6 +18,7 @@ SIZES = {"phone": (390, 844), "laptop": (1280, 900)}
 
 
 def axe_violations(browser):
+    browser.set_script_timeout(90)  # axe takes seconds on a loaded two-core machine
     browser.execute_script(AXE)
     result = browser.execute_async_script(
         "const done = arguments[arguments.length - 1];"
