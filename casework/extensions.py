@@ -29,6 +29,9 @@ every installed app in ``INSTALLED_APPS`` order. The hooks in use:
   subject-access answer; the caller has authorised the case and audits the export.
 - ``team_demo_details(*, rng, opened_on, today, n)`` (team apps, with ``team_code``): the
   team-specific details of a demo case.
+- ``indicator_counters()``: ``{code: IndicatorCounter}``, the figures an app offers the plan's
+  indicators of source ``records`` (casework/plan/counters.py). ``IndicatorCounter`` lives here
+  so an app offers counters without importing the plan app (they are independent layers).
 """
 
 import dataclasses
@@ -42,6 +45,17 @@ class CaseAction:
 
     label: str
     url: str
+
+
+@dataclasses.dataclass(frozen=True)
+class IndicatorCounter:
+    """A figure offered through ``indicator_counters``: ``count(first_day, last_day)`` returns
+    ``{month: number, …, None: period total}`` from aggregate queries; ``about_people`` says
+    whether it is suppressed below k for coordination."""
+
+    label: str
+    count: object  # (first_day, last_day) -> {month | None: int | Decimal}
+    about_people: bool = True
 
 
 def app_hooks(name):

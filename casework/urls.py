@@ -27,6 +27,7 @@ urlpatterns = [
     path("partners/", include("casework.partners.urls")),
     path("contacts/", include("casework.contacts.urls")),
     path("documents/", include("casework.documents.urls")),
+    path("victims/", include("victims.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -10,6 +10,47 @@ class VictimsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     team_code = "MEDLOC-SCAV"
 
+    def workspaces(self, user, roles):
+        from django.urls import reverse
+
+        from casework.models import Team
+        from casework.workspaces import Workspace
+
+        team = Team.objects.filter(code=self.team_code).values_list("pk", flat=True).first()
+        if team is not None and team in roles.casework_teams:
+            return [Workspace("hotel", _("Social hotel"), reverse("victims:hotel"), order=27)]
+        return []
+
+    def case_panels(self, request, case, *, emergency):
+        from django.template.loader import render_to_string
+
+        if case.team.code != self.team_code:
+            return []
+        return [render_to_string("victims/case_panel.html", {
+            "stays": list(case.hotel_stays.select_related("room")), "assessments": list(case.self_assessments.all()),
+        }, request=request)]
+
+    def case_actions(self, request, case, *, emergency):
+        from django.urls import reverse
+
+        from casework import access
+        from casework.extensions import CaseAction
+
+        if case.team.code != self.team_code or emergency or not access.has_case_permission(request.user, case, access.CHANGE):
+            return []
+        return [CaseAction(_("Social hotel"), reverse("victims:case_hotel", args=[case.pk])),
+                CaseAction(_("Self-assessment"), reverse("victims:case_assessment", args=[case.pk]))]
+
+    def indicator_counters(self):
+        from victims.counters import counters
+
+        return counters()
+
+    def seed_demo(self, *, stdout, users):
+        from victims.demo import seed_victims_demo
+
+        seed_victims_demo(stdout=stdout, users=users)
+
     def team_demo_details(self, *, rng, opened_on, today, n):
         from victims.models import VictimDetails as D
 

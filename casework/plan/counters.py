@@ -18,17 +18,10 @@ A plan fixture names the counter: ``{"kind": "count", "source": "records", "coun
 "contacts.dropin_contacts", "target": {...}}``.
 """
 
-import dataclasses
-from collections.abc import Callable
+from casework.extensions import IndicatorCounter, app_hooks
 
-from casework.extensions import app_hooks
-
-
-@dataclasses.dataclass(frozen=True)
-class Counter:
-    label: str
-    count: Callable  # (first_day, last_day) -> {month | None: int | Decimal}
-    about_people: bool = True
+# Defined in casework/extensions.py so that the apps offering counters need not import the plan.
+Counter = IndicatorCounter
 
 
 def available_counters() -> dict[str, Counter]:
