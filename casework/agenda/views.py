@@ -28,16 +28,11 @@ from casework.services.cases import case_event_record
 
 
 def pending_approvals(user):
-    """Approvals waiting for this user (lead home page).
-
-    >>> INTEGRATION POINT for the "sod" branch: it adds role approval requests and the selector
-    ``casework.selectors.role_requests_awaiting(user)``. This is the only place the agenda asks
-    for them; until that branch is merged the list is empty. Each item is shown with ``str()``
-    and, if it has one, ``get_absolute_url()`` (agenda/home.html, "approvals")."""
+    """Role requests waiting for this user's decision (lead and administrator home page); the
+    core selector applies the separation-of-duties rules (docs/decisions/0005-role-approval.md)."""
     from casework import selectors as core_selectors
 
-    awaiting = getattr(core_selectors, "role_requests_awaiting", None)
-    return [] if awaiting is None else list(awaiting(user))
+    return list(core_selectors.role_requests_awaiting(user))
 
 
 def _origin(request):

@@ -3,7 +3,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 # The audit actions that may call for a notification (notifications.services.notifications_for_event).
-NOTIFYING_ACTIONS = {"case_assign", "case_unassign", "break_glass"}
+NOTIFYING_ACTIONS = {"case_assign", "case_unassign", "break_glass", "role_request"}
 
 
 class NotificationsConfig(AppConfig):

@@ -33,14 +33,40 @@ def notification_create(*, recipient, kind, key, case=None, reference="", actor_
 
 
 def notify_approval_waiting(*, recipient, key, url, reference=""):
-    """An approval is waiting for ``recipient`` (a role request for a lead or an administrator).
-    The branch that adds approvals calls this from its own task, with an identifier as ``key``."""
+    """An approval is waiting for ``recipient`` (a role request for a lead or an administrator)."""
     return notification_create(recipient=recipient, kind=Kind.APPROVAL_WAITING, key=key, url=url, reference=reference)
+
+
+def _notifications_for_role_request(event: AuditEvent) -> int:
+    """A role request waits for a second person (docs/decisions/0005-role-approval.md): tell
+    everyone who may decide it, the same people ``casework.selectors.role_requests_awaiting``
+    lists it for (never the person concerned nor the requester)."""
+    pending = Role.all_objects.filter(user_id=event.target_id, status=Role.Status.PENDING,
+                                      kind=(event.detail or {}).get("role", ""))
+    if event.team:
+        pending = pending.filter(team__code=event.team)
+    role = pending.select_related("team").order_by("-pk").first()
+    if role is None:
+        return 0
+    if role.kind == Role.Kind.WORKER:
+        deciders = Role.objects.filter(kind=Role.Kind.LEAD, team_id=role.team_id).values_list("user_id", flat=True)
+    else:
+        deciders = Role.objects.filter(kind=Role.Kind.ADMINISTRATOR).values_list("user_id", flat=True)
+    recipients = (get_user_model().objects.filter(pk__in=set(deciders), is_active=True)
+                  .exclude(pk=role.user_id).exclude(pk=role.requested_by_id or 0))
+    created = 0
+    for recipient in recipients:
+        created += notify_approval_waiting(recipient=recipient, key=f"role:{role.pk}", url=reverse("role_requests"),
+                                           reference=role.team.code if role.team_id else "") is not None
+    return created
 
 
 def notifications_for_event(event: AuditEvent) -> int:
     """The notifications an audit event calls for: assignment and unassignment (to the worker),
-    emergency access (to the case's lead(s) and assigned workers, not to the one who opened it)."""
+    emergency access (to the case's lead(s) and assigned workers, not to the one who opened it),
+    a role request (to those who may approve it)."""
+    if event.action == Action.ROLE_REQUEST:
+        return _notifications_for_role_request(event)
     if event.target_type != "case" or not event.target_id:
         return 0
     case = Case.objects.filter(pk=event.target_id).first()

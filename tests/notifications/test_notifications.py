@@ -74,3 +74,20 @@ def test_the_digest_says_only_how_many_and_goes_once(personas):
     (message,) = [m for m in mail.outbox if m.to == ["sara@example.org"]]
     assert str(n) in message.body and "SCAPI-" not in message.body
     assert digests_send() == 0
+
+
+def test_a_role_request_notifies_the_people_who_may_approve_it(personas, django_capture_on_commit_callbacks):
+    from django.contrib.auth import get_user_model
+
+    from casework.models import Role, Team
+    from casework.services.roles import role_request
+
+    newcomer = get_user_model().objects.create_user("newcomer.scapi", password="x" * 20)
+    team = Team.objects.get(code="SCAPI")
+    with django_capture_on_commit_callbacks(execute=True):
+        role = role_request(actor=personas["admin"], origin=SYSTEM, user=newcomer, kind=Role.Kind.WORKER, team=team)
+    told = set(Notification.objects.filter(kind="approval_waiting", key=f"role:{role.pk}")
+               .values_list("recipient__username", flat=True))
+    assert told == set(Role.objects.filter(kind=Role.Kind.LEAD, team=team).values_list("user__username", flat=True))
+    assert "admin" not in told and "newcomer.scapi" not in told
+    assert Notification.objects.filter(key=f"role:{role.pk}").first().url == reverse("role_requests")
