@@ -186,6 +186,7 @@ def case_close_undo(*, actor, origin: Origin, case: Case, expected_version: int)
         if not closing_undoable_by(current, actor):
             raise ValidationError(_("Only the person who closed this case can undo it, on the same day."), code="not_undoable")
         current.status, current.closed_on, current.closure_reason = Case.Status.OPEN, None, ""
+        current.closed_at = None  # retention no longer runs for an open case
         current.version += 1
         _save(current, actor)
         case_event_record(actor=actor, origin=origin, action=Action.CASE_REOPEN, case=current, undo_of_closing=True)

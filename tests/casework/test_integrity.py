@@ -25,7 +25,8 @@ def scav(db):
 
 def _close(client, case, closed_on, reason="goals_met"):
     return client.post(reverse("cases:close", kwargs={"case_id": case.pk}),
-                       {"version": case.version, "closed_on": closed_on.isoformat(), "reason": reason})
+                       {"version": case.version, "closed_on": closed_on.isoformat(), "reason": reason,
+                        "confirmed": "True"})
 
 
 def _token(response):

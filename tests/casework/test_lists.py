@@ -200,7 +200,7 @@ def test_a_lead_sees_each_workers_caseload_and_dormant_files(login, personas, sc
     assert worker.dormant_count == len([c for c in open_files if (c.last_contact_on or c.opened_on) < cutoff])
     with CaptureQueriesContext(connection) as queries:
         client.get(reverse("cases:caseloads"))
-    assert len(queries.captured_queries) <= 12
+    assert len(queries.captured_queries) <= 15  # constant: the header (notifications, role requests) included
 
 
 def test_a_worker_cannot_open_the_caseloads_page(login):

@@ -59,6 +59,7 @@ def test_the_worker_who_closed_a_case_can_undo_it_the_same_day(login, scav_case)
     assert response.status_code == 302
     reopened = Case.objects.get(pk=scav_case.pk)
     assert reopened.is_open and reopened.closed_on is None and reopened.closure_reason == ""
+    assert reopened.closed_at is None, "an open case is not counting down to its purge"
     event = AuditEvent.objects.filter(action="case_reopen", target_ref=scav_case.reference).latest("seq")
     assert event.detail.get("undo_of_closing") is True and event.actor_username == "worker.scav"
 

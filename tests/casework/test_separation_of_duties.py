@@ -234,7 +234,7 @@ def test_an_auditor_cannot_review_a_finding_about_themselves(client, personas):
     anomalies_detect(first_day=today, last_day=today)
     finding = Anomaly.objects.get(kind=Anomaly.Kind.BREAK_GLASS, actor=auditor)
     signed_in(client, auditor)
-    response = client.post(reverse("audit:anomaly", args=[finding.pk]), {"comment": "Nothing to see here, all fine."},
+    response = client.post(reverse("audit:anomaly", args=[finding.pk]), {"comment": "Nothing to see here, all fine.", "outcome": "justified"},
                            HTTP_ACCEPT_LANGUAGE="en")
     assert "A finding about yourself is reviewed by another auditor." in response.content.decode()
     finding.refresh_from_db()
