@@ -32,7 +32,7 @@ def _fits(browser, element):
 def assert_panel_passes_axe(browser):
     """Every axe rule on the documents panel. (The whole case page's own findings, in the
     messages list and the sessions table, are the core templates' and are checked there.)"""
-    browser.execute_script(AXE_SOURCE)
+    browser.execute_script(AXE_SOURCE.read_text(encoding="utf-8"))
     violations = browser.execute_async_script(
         "const done = arguments[arguments.length - 1];"
         "axe.run('#documents', {resultTypes: ['violations']}).then(r => done(r.violations), e => done([{id: 'axe-error', help: String(e), nodes: []}]));"

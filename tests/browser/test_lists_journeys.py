@@ -55,7 +55,8 @@ def _apply(browser):
 
 def test_a_lead_narrows_the_register_with_each_filter_and_sorts_by_each_column(browser, live_server, demo_world, monkeypatch):
     monkeypatch.setattr(case_lists, "PAGE_SIZE", 200)  # the whole team on one page, to compare orders
-    assert browser_login(browser, live_server, "lead.scav") == "/cases/team/"
+    assert browser_login(browser, live_server, "lead.scav") == "/agenda/"
+    browser.get(live_server.url + "/cases/team/")
     team = Case.objects.filter(team__code="MEDLOC-SCAV")
     assert set(_references(browser)) == set(team.filter(status="open").values_list("reference", flat=True))
     _check_page(browser, "register")
@@ -146,7 +147,11 @@ def test_a_worker_closes_a_case_safely_and_undoes_it_the_same_day(browser, live_
 
 def test_a_workers_day_at_phone_width(browser, live_server, demo_world):
     _at_width(browser, 390)
-    assert browser_login(browser, live_server, "worker.scav") == "/cases/"
+    assert browser_login(browser, live_server, "worker.scav") == "/agenda/", "workers land on their day"
+    assert _fits(browser)
+    assert_no_axe_violations(browser)
+    screenshot(browser, "day-today-390")
+    browser.get(live_server.url + "/cases/")
     assert _fits(browser)
     logout = browser.find_element(By.XPATH, "//form[contains(@action, '/logout/')]//button")
     right = browser.execute_script("const r = arguments[0].getBoundingClientRect(); return r.right;", logout)

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 def test_the_lead_approves_the_pending_worker_role_from_the_role_requests_page(browser, live_server, demo_world):
     from casework.models import Role
 
-    assert browser_login(browser, live_server, "lead.scapi") == "/cases/team/"
+    assert browser_login(browser, live_server, "lead.scapi") == "/agenda/"
     with translation.override("fr"):
         label = translation.gettext("Role requests")
     assert label in nav_labels(browser)

@@ -25,14 +25,14 @@ def test_a_worker_enrols_keeps_the_recovery_codes_and_later_gets_in_with_one(bro
     assert len(codes) == 10 and all(re.fullmatch(r"[a-z2-9]{5}-[a-z2-9]{5}", c) for c in codes)
     screenshot(browser, "recovery-codes")
     submit(browser, browser.find_element(By.CSS_SELECTOR, "main a.button.primary"))
-    assert path_of(browser) == "/cases/"
+    assert path_of(browser) == "/agenda/"
 
     assert browser_logout(browser) == "/accounts/login/"
     assert browser_login(browser, live_server, "worker.scav") == "/accounts/2fa/verify/"
     browser.find_element(By.CSS_SELECTOR, "details summary").click()
     browser.find_element(By.NAME, "recovery_code").send_keys(codes[0].upper())
     submit(browser, browser.find_element(By.XPATH, "//form[.//input[@name='recovery_code']]//button[@type='submit']"))
-    assert path_of(browser) in ("/", "/cases/")
+    assert path_of(browser) == "/agenda/"
     browser.get(f"{live_server.url}/accounts/recovery-codes/")
     assert "9" in browser.find_element(By.TAG_NAME, "main").text
     errors = console_errors(browser)
