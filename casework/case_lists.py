@@ -38,6 +38,7 @@ SORTS = {
     "opened": Sort(_("Opened on"), "opened_on", "date", descending=True),
     "reference": Sort(_("Reference"), "reference", "str"),
     "last_contact": Sort(_("Last session"), "last_contact_on", "date", descending=True, nullable=True),
+    "next_appointment": Sort(_("Next appointment"), "next_appointment_at", "datetime", nullable=True),
     "sessions": Sort(_("Sessions"), "session_count", "int", descending=True),
     "status": Sort(_("Status"), "status", "str"),
     "team": Sort(_("Team"), "team__code", "str"),

@@ -129,6 +129,7 @@ class Case(models.Model):
             models.Index(fields=["team", "status", "last_contact_on", "reference"], name="case_team_status_contact"),
             models.Index(fields=["team", "status", "session_count", "reference"], name="case_team_status_sessions"),
             models.Index(fields=["team", "status", "reference"], name="case_team_status_reference"),
+            models.Index(fields=["team", "status", "next_appointment_at", "reference"], name="case_team_status_next"),
             models.Index(fields=["status", "last_contact_on", "reference"], name="case_status_contact"),
         ]
         constraints = [
