@@ -126,7 +126,9 @@ def test_gunicorn_and_celery_serve_a_request_and_a_task_in_production_mode(produ
     env = production_env
     manage(env, "migrate", "--noinput")
     manage(env, "collectstatic", "--noinput")
-    manage(env, "seed_demo", "--password", PASSWORD, "--scale", "0.05")
+    # seed_demo refuses production mode (it would reset real accounts to a published password):
+    # the rig fills its scratch database in development mode, with the same keys and database.
+    manage({**env, "DEBUG": "1"}, "seed_demo", "--password", PASSWORD, "--scale", "0.05")
     queue = unique_queue()
 
     gunicorn_argv = [BIN / "gunicorn", "casework.wsgi:application", "--bind", "127.0.0.1:0", "--workers", "2",
