@@ -10,6 +10,7 @@ from selenium.webdriver.support.ui import Select
 
 from casework.agenda.models import Appointment, CaseFollowUp
 from casework.models import Case
+from tests.browser.axe import assert_accessible
 from tests.browser.helpers import browser_login, console_errors, path_of, screenshot, submit
 from tests.browser.test_foundation_journeys import translated
 
@@ -37,6 +38,7 @@ def test_a_worker_plans_and_records_a_session_from_the_home_page(browser, live_s
     assert browser_login(browser, live_server, "worker.scapi") == "/agenda/"
     assert browser.find_element(By.TAG_NAME, "h1").text.startswith(translated("fr", "Today"))
     _fits_the_screen(browser)
+    assert_accessible(browser)
     screenshot(browser, "agenda-worker-home-390-fr")
 
     case_id = str(case.pk)
@@ -54,6 +56,7 @@ def test_a_worker_plans_and_records_a_session_from_the_home_page(browser, live_s
     record.click()
     assert Select(browser.find_element(By.NAME, "place")).first_selected_option.get_attribute("value") == "prison"
     browser.find_element(By.NAME, "notes").send_keys("Entretien à la prison, préparation de la sortie.")
+    assert_accessible(browser)
     screenshot(browser, "agenda-record-390-fr")
     submit(browser, _main_button(browser))
     assert path_of(browser) == f"/cases/{case_id}/"
@@ -64,6 +67,7 @@ def test_a_worker_plans_and_records_a_session_from_the_home_page(browser, live_s
 
     browser.set_window_size(*LAPTOP)
     browser.get(f"{live_server.url}/agenda/")
+    assert_accessible(browser)
     screenshot(browser, "agenda-worker-home-laptop-fr")
     errors = console_errors(browser)
     assert not errors, "\n".join(errors)
@@ -74,6 +78,7 @@ def test_a_lead_hands_over_a_leaving_workers_cases(browser, live_server, demo_wo
     assert leaving
     browser.set_window_size(*LAPTOP)
     assert browser_login(browser, live_server, "lead.scapi") == "/agenda/"
+    assert_accessible(browser)
     screenshot(browser, "agenda-lead-home-laptop-fr")
     browser.find_element(By.CSS_SELECTOR, "a[href='/agenda/team/handover/']").click()
     browser.set_window_size(*PHONE)
@@ -83,6 +88,7 @@ def test_a_lead_hands_over_a_leaving_workers_cases(browser, live_server, demo_wo
     assert len(boxes) == len(leaving) and all(box.is_selected() for box in boxes)
     Select(browser.find_element(By.NAME, "to_worker")).select_by_visible_text("Sara Vermeulen")
     _fits_the_screen(browser)
+    assert_accessible(browser)
     screenshot(browser, "agenda-handover-390-fr")
     submit(browser, _main_button(browser))
     assert path_of(browser) == "/agenda/"
