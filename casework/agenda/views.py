@@ -124,12 +124,7 @@ def week(request):
     roles = access.roles_of(request.user)
     if not roles.worker_teams:
         access.refuse(request, target_type="agenda", target_id="week", reason="not a worker")
-    start, begin, end = _week(request)
-    appointments = list(selectors.appointments_between(begin, end, worker=request.user))
-    audit_record(actor=request.user, action=Action.CASE_LIST, origin=_origin(request), target_type="case",
-                 detail={"scope": "agenda_week", "shown": len(appointments)})
-    return render(request, "agenda/week.html", {"days": _days(start, appointments), "start": start, "team_view": False,
-                                                "previous": start - datetime.timedelta(days=7), "next": start + datetime.timedelta(days=7)})
+    return _week_page(request, team_view=False, worker=request.user)
 
 
 @login_required
@@ -137,11 +132,16 @@ def team_week(request):
     roles = access.roles_of(request.user)
     if not roles.lead_teams:
         access.refuse(request, target_type="agenda", target_id="team_week", reason="not a lead")
+    return _week_page(request, team_view=True, teams=roles.lead_teams)
+
+
+def _week_page(request, *, team_view, **whose):
+    """A week of appointments (``whose``: a worker's own, or the lead's teams'), its list audited."""
     start, begin, end = _week(request)
-    appointments = list(selectors.appointments_between(begin, end, teams=roles.lead_teams))
+    appointments = list(selectors.appointments_between(begin, end, **whose))
     audit_record(actor=request.user, action=Action.CASE_LIST, origin=_origin(request), target_type="case",
-                 detail={"scope": "agenda_team_week", "shown": len(appointments)})
-    return render(request, "agenda/week.html", {"days": _days(start, appointments), "start": start, "team_view": True,
+                 detail={"scope": "agenda_team_week" if team_view else "agenda_week", "shown": len(appointments)})
+    return render(request, "agenda/week.html", {"days": _days(start, appointments), "start": start, "team_view": team_view,
                                                 "previous": start - datetime.timedelta(days=7), "next": start + datetime.timedelta(days=7)})
 
 
