@@ -7,7 +7,9 @@ environment built from scratch, so nothing leaks in from the test runner (DEBUG=
 """
 
 import base64
+import itertools
 import os
+import random
 import subprocess
 import sys
 
@@ -16,8 +18,13 @@ import pytest
 from tests.ops.processes import ROOT
 
 
+_distinct = itertools.count(1)
+
+
 def b64(size=32):
-    return base64.b64encode(os.urandom(size)).decode()
+    """A key-shaped value: distinct on every call, yet the same in every process, so that the
+    test ids built from it agree between pytest-xdist workers."""
+    return base64.b64encode(random.Random(next(_distinct)).randbytes(size)).decode()
 
 
 def production_env(**overrides):

@@ -123,7 +123,8 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client):
 
 def _case_urls():
     """Every URL of casework.case_urls (it grows as the case views are built), with its path
-    parameters filled with random UUIDs or dummy values."""
+    parameters filled with UUIDs that match no row (derived from the route, so every
+    pytest-xdist worker collects the same test ids) or dummy values."""
     resolver = get_resolver("casework.case_urls")
 
     def walk(patterns, prefix):
@@ -134,7 +135,7 @@ def _case_urls():
                 route = prefix + str(pattern.pattern)
                 for name, converter in pattern.pattern.converters.items():
                     kind = type(converter).__name__
-                    value = str(uuid.uuid4()) if kind == "UUIDConverter" else ("7" if kind == "IntConverter" else "x")
+                    value = str(uuid.uuid5(uuid.NAMESPACE_URL, route + name)) if kind == "UUIDConverter" else ("7" if kind == "IntConverter" else "x")
                     route = re.sub(r"<(?:\w+:)?%s>" % name, value, route)
                 yield "/cases/" + route.lstrip("^").rstrip("$")
 
