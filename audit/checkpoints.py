@@ -1,13 +1,16 @@
-"""Signed checkpoints of the chain head, kept outside the database.
+"""Signed checkpoints of the lanes' heads, kept outside the database.
 
 A hash chain shows that nothing inside it was changed, but not that nothing was cut off its
 end: delete the newest events, rewind ChainHead, and the shorter chain still verifies. A
-checkpoint is the statement "at time T the chain held N events and event N hashed to H",
-signed with an Ed25519 key the database never holds (settings.AUDIT_SIGNING_KEY) and written
-as a file to settings.AUDIT_CHECKPOINT_DIR. ``verify_audit`` checks every checkpoint's
-signature, then that the chain still contains event N with hash H.
+checkpoint is the statement "at time T, lane L held N events and its event N hashed to H",
+for every lane at once, signed with an Ed25519 key the database never holds
+(settings.AUDIT_SIGNING_KEY) and written as a file to settings.AUDIT_CHECKPOINT_DIR.
+``verify_audit`` checks every checkpoint's signature, then that each lane still contains its
+event N with hash H. Checkpoints of format 1 (written before the log had lanes) sign one head,
+which is lane 1's.
 
-One JSON file per checkpoint, named by sequence number and time so that a directory listing
+One JSON file per checkpoint, named by the log's size (the sum of the lanes' positions, which
+only grows) and time so that a directory listing
 sorts them, in one folder per UTC day (``YYYY/MM/DD/``): a checkpoint every ten minutes is
 52,000 files a year, and finding the newest (on every auditor page and before every new
 checkpoint) must not list them all. The newest is found by descending the highest year, month
@@ -34,21 +37,30 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
 
-FORMAT = "casework-audit-checkpoint/1"
+LEGACY_FORMAT = "casework-audit-checkpoint/1"
+FORMAT = "casework-audit-checkpoint/2"
 SUFFIX = ".json"
 
 
 @dataclasses.dataclass(frozen=True)
 class Checkpoint:
-    seq: int
-    hash: str
+    heads: dict  # {lane: (position, hash)}, the lanes that held events
     at: datetime.datetime
     key_id: str
     signature: str
     name: str = ""
+    format: str = FORMAT
+
+    @property
+    def seq(self) -> int:
+        """How many events the log held: the sum of the lanes' positions."""
+        return sum(position for position, _hash in self.heads.values())
 
     def signed_message(self) -> bytes:
-        return signed_message(self.seq, self.hash, self.at)
+        if self.format == LEGACY_FORMAT:
+            position, hash_ = self.heads[1]
+            return _legacy_signed_message(position, hash_, self.at)
+        return signed_message(self.heads, self.at)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -60,11 +72,20 @@ class BadCheckpoint:
     seq: int | None = None
 
 
-def signed_message(seq: int, hash_: str, at: datetime.datetime) -> bytes:
+def signed_message(heads: dict, at: datetime.datetime) -> bytes:
     # The format string is part of the message, so a signature made for anything else with
     # this key can never pass for a checkpoint.
-    payload = {"format": FORMAT, "seq": seq, "hash": hash_, "at": _iso(at)}
+    payload = {"format": FORMAT, "heads": _heads_json(heads), "at": _iso(at)}
     return json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
+
+
+def _legacy_signed_message(seq: int, hash_: str, at: datetime.datetime) -> bytes:
+    payload = {"format": LEGACY_FORMAT, "seq": seq, "hash": hash_, "at": _iso(at)}
+    return json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
+
+
+def _heads_json(heads: dict) -> dict:
+    return {str(lane): [position, hash_] for lane, (position, hash_) in sorted(heads.items())}
 
 
 def _iso(at: datetime.datetime) -> str:
@@ -89,10 +110,13 @@ def directory() -> Path:
     return Path(settings.AUDIT_CHECKPOINT_DIR)
 
 
-def checkpoint_sign(*, seq: int, hash_: str, at: datetime.datetime) -> Checkpoint:
+def checkpoint_sign(*, heads: dict, at: datetime.datetime) -> Checkpoint:
+    """Sign ``heads`` ({lane: (position, hash)}) as they were at ``at``; lanes still empty
+    have nothing to vouch for and are left out."""
+    heads = {int(lane): (int(position), str(hash_)) for lane, (position, hash_) in heads.items() if position > 0}
     private = _private_key()
-    signature = private.sign(signed_message(seq, hash_, at))
-    return Checkpoint(seq=seq, hash=hash_, at=at, key_id=key_id(private.public_key()),
+    signature = private.sign(signed_message(heads, at))
+    return Checkpoint(heads=heads, at=at, key_id=key_id(private.public_key()),
                       signature=base64.b64encode(signature).decode())
 
 
@@ -106,16 +130,21 @@ def day_folder(root: Path, at: datetime.datetime) -> Path:
     return root / f"{day.year:04d}" / f"{day.month:02d}" / f"{day.day:02d}"
 
 
+def checkpoint_json(checkpoint: Checkpoint) -> str:
+    """The content of a checkpoint's file."""
+    return json.dumps({
+        "format": FORMAT, "heads": _heads_json(checkpoint.heads), "at": _iso(checkpoint.at),
+        "key_id": checkpoint.key_id, "signature": checkpoint.signature,
+    }, sort_keys=True, indent=1) + "\n"
+
+
 def checkpoint_store(checkpoint: Checkpoint, where: Path | None = None) -> Path:
     """Write the checkpoint durably and atomically into its day folder; return its path."""
     root = Path(where or directory())
     _move_flat_files(root)
     where = day_folder(root, checkpoint.at)
     where.mkdir(parents=True, exist_ok=True)
-    content = json.dumps({
-        "format": FORMAT, "seq": checkpoint.seq, "hash": checkpoint.hash, "at": _iso(checkpoint.at),
-        "key_id": checkpoint.key_id, "signature": checkpoint.signature,
-    }, sort_keys=True, indent=1) + "\n"
+    content = checkpoint_json(checkpoint)
     target = where / file_name(checkpoint)
     fd, temporary = tempfile.mkstemp(dir=where, prefix=".checkpoint-", suffix=".tmp")
     try:
@@ -148,13 +177,18 @@ def _fsync_directory(path: Path) -> None:
 def _parse(path: Path, verifying_key: Ed25519PublicKey, expected_key_id: str) -> Checkpoint | BadCheckpoint:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("format") != FORMAT:
+        if data.get("format") == LEGACY_FORMAT:
+            heads = {1: (int(data["seq"]), str(data["hash"]))}
+        elif data.get("format") == FORMAT:
+            heads = {int(lane): (int(position), str(hash_)) for lane, (position, hash_) in data["heads"].items()}
+        else:
             raise ValueError("format")
         checkpoint = Checkpoint(
-            seq=int(data["seq"]), hash=str(data["hash"]), at=datetime.datetime.fromisoformat(data["at"]),
-            key_id=str(data["key_id"]), signature=str(data["signature"]), name=path.name,
+            heads=heads, at=datetime.datetime.fromisoformat(data["at"]), key_id=str(data["key_id"]),
+            signature=str(data["signature"]), name=path.name, format=data["format"],
         )
-        if checkpoint.seq < 1 or checkpoint.at.tzinfo is None:
+        if (not heads or any(lane < 1 or position < 1 for lane, (position, _hash) in heads.items())
+                or checkpoint.at.tzinfo is None):
             raise ValueError("values")
         signature = base64.b64decode(checkpoint.signature, validate=True)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):

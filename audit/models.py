@@ -24,11 +24,20 @@ class AuditEventQuerySet(models.QuerySet):
 class AuditEvent(models.Model):
     """One audited action. Append-only: written by audit.services.audit_record only.
 
-    ``seq`` is gap-free (taken from ChainHead under a row lock in the action's transaction) and
-    ``hash`` chains each event to its predecessor (audit.hashing). Never holds a decrypted value.
+    The log is several hash chains, its lanes (docs/decisions/0014): ``position`` is gap-free
+    within ``lane`` (taken from that lane's ChainHead under a row lock in the action's
+    transaction) and ``hash`` chains the event to its predecessor in the lane
+    (audit.hashing). ``seq`` is the order of the whole log, given by the database as events
+    are written: the auditor reads and pages by it; it may have gaps (a rolled-back action
+    consumes a number). Never holds a decrypted value.
     """
 
-    seq = models.PositiveBigIntegerField(primary_key=True)
+    seq = models.BigAutoField(primary_key=True)
+    lane = models.PositiveSmallIntegerField(default=1)
+    position = models.PositiveBigIntegerField()
+    # Which canonical encoding ``hash`` was computed with (audit.hashing): 1 for the events
+    # written before the log had lanes, 2 since.
+    format = models.PositiveSmallIntegerField(default=2)
     at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     actor_username = models.CharField(max_length=150, blank=True)
@@ -60,6 +69,10 @@ class AuditEvent(models.Model):
             # failed logins (no actor row) and keeps old events under the name used then.
             models.Index(fields=["actor_username", "-seq"], name="audit_username_seq"),
         ]
+        constraints = [
+            # Also the index the verification walks each lane by.
+            models.UniqueConstraint(fields=["lane", "position"], name="audit_lane_position"),
+        ]
 
     def save(self, *args, **kwargs):
         # Guard, not logic: an existing event is never rewritten (a trigger enforces the same
@@ -90,13 +103,15 @@ class AuditEvent(models.Model):
 
 
 class ChainHead(models.Model):
-    """The single row holding the chain's last sequence number and hash.
+    """The head of one lane: its last position and that event's hash. ``id`` is the lane.
 
-    Every writer locks it (SELECT … FOR UPDATE) in its own transaction, so concurrent writers
-    queue and the chain never forks; a rolled-back action rolls back its event and the head."""
+    A writer locks one head (SELECT … FOR UPDATE SKIP LOCKED: any head no one else holds) in
+    its own transaction, so writers on different lanes never wait for each other, and a lane
+    never forks; a rolled-back action rolls back its event and its lane's head. The lanes are
+    created by migrations (audit 0006: LANES of them)."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    seq = models.PositiveBigIntegerField(default=0)
+    position = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64)
 
     class Meta:

@@ -9,7 +9,7 @@ all an auditor may see about a case.
 import dataclasses
 import datetime
 
-from django.db.models import Count, Max, Min
+from django.db.models import Count, Max, Min, Sum
 from django.utils import timezone
 
 from audit import checkpoints
@@ -123,7 +123,8 @@ def cases_of_user(actor_id: int, filters: EventFilters):
 
 @dataclasses.dataclass(frozen=True)
 class ChainStatus:
-    head_seq: int
+    events: int  # what the lanes' heads record (the sum of their positions)
+    newest_seq: int | None
     last_verification: AuditEvent | None
     newest_checkpoint: "checkpoints.Checkpoint | checkpoints.BadCheckpoint | None"
 
@@ -138,12 +139,13 @@ class ChainStatus:
     @property
     def checkpoint_lag(self):
         """Events appended since the newest valid checkpoint."""
-        return self.head_seq - self.newest_checkpoint.seq if self.checkpoint_valid else None
+        return self.events - self.newest_checkpoint.seq if self.checkpoint_valid else None
 
 
 def chain_status() -> ChainStatus:
     return ChainStatus(
-        head_seq=ChainHead.objects.get(pk=1).seq,
+        events=ChainHead.objects.aggregate(events=Sum("position"))["events"] or 0,
+        newest_seq=AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first(),
         last_verification=AuditEvent.objects.filter(action=Action.AUDIT_VERIFY).order_by("-seq").first(),
         newest_checkpoint=checkpoints.checkpoint_newest(),
     )

@@ -6,18 +6,20 @@ anomaly reviews. Checkpoints (files, not rows) are written here too."""
 
 import dataclasses
 import datetime
+import functools
 import ipaddress
 import re
+import secrets
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connections, router, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit import checkpoints
+from audit import checkpoints, hashing
 from audit.actions import Action
 from audit.anomalies import findings_between
-from audit.hashing import event_hash
 from audit.models import Anomaly, AuditEvent, ChainHead
 from audit.verification import BATCH_SIZE, verify_chain
 from casework.extensions import app_hooks
@@ -121,11 +123,16 @@ def audit_record(*, actor, action: Action, origin: Origin = SYSTEM, target_type=
     the name that was typed, which is kept cleaned but not trusted)."""
     if action not in Action.values:
         raise ValueError(f"unknown audit action {action!r}")
-    with transaction.atomic():
-        head = ChainHead.objects.select_for_update().get(pk=1)  # created by migration 0002
+    # No savepoint of its own: an event that cannot be written fails the caller's action, and
+    # the two round trips a savepoint costs are a third of an append's.
+    with transaction.atomic(savepoint=False):
+        lane, position, previous_hash, seq = _lane_head_locked()
         authenticated = actor is not None and getattr(actor, "is_authenticated", False)
         event = AuditEvent(
-            seq=head.seq + 1,
+            seq=seq,
+            lane=lane,
+            position=position + 1,
+            format=hashing.FORMAT,
             at=timezone.now(),
             actor=actor if authenticated else None,
             actor_username=clean_text(actor.get_username() if authenticated else (actor_username or ""), 150),
@@ -138,15 +145,81 @@ def audit_record(*, actor, action: Action, origin: Origin = SYSTEM, target_type=
             user_agent=clean_text(origin.user_agent, USER_AGENT_MAX),
             justification=clean_text(justification, JUSTIFICATION_MAX),
             detail=clean_detail(detail or {}),
-            prev_hash=head.hash,
+            prev_hash=previous_hash,
         )
-        event.hash = event_hash({**event.hashed_fields(), "actor_id": event.actor_id})
-        event.save()
-        ChainHead.objects.filter(pk=1).update(seq=event.seq, hash=event.hash)
+        event.hash = hashing.event_hash({**event.hashed_fields(), "actor_id": event.actor_id})
+        _append(event)
         # Apps that react to events (notifications) hear of it once it is committed, never of
         # an event rolled back (audit_event_committed hook, casework/extensions.py).
         transaction.on_commit(lambda: _announce_committed(event))
     return event
+
+
+# One statement each on PostgreSQL: an append is these two round trips inside the caller's
+# transaction (bench/audit.py measures it against a plain INSERT).
+_LOCK_FREE_LANE = """
+    SELECT id, position, hash, nextval(pg_get_serial_sequence('audit_auditevent', 'seq'))
+    FROM audit_chainhead ORDER BY id = %s DESC, random() LIMIT 1 FOR UPDATE SKIP LOCKED"""
+_LOCK_LANE = "SELECT id, position, hash FROM audit_chainhead WHERE id = %s FOR UPDATE"
+_NEXT_SEQ = "SELECT nextval(pg_get_serial_sequence('audit_auditevent', 'seq'))"
+_APPEND = """
+    WITH appended AS (INSERT INTO audit_auditevent ({columns}) VALUES ({values}) RETURNING lane, position, hash)
+    UPDATE audit_chainhead SET position = appended.position, hash = appended.hash
+    FROM appended WHERE audit_chainhead.id = appended.lane"""
+
+
+def _lane_head_locked() -> tuple[int, int, str, int]:
+    """Lock the head of a lane for this transaction; return (lane, position, hash, next seq).
+
+    On PostgreSQL, any lane no one else holds (``SKIP LOCKED``), preferring the one this
+    connection used last: a transaction that records several events keeps its lane (it already
+    holds it, so it never waits on a second one: no deadlock), and each app process tends to
+    keep one lane, so processes rarely meet. Only when every lane is held does the writer wait,
+    for its preferred one. ``seq`` comes from the table's sequence (a number a rolled-back
+    action took is not reused: gaps are expected). Elsewhere (SQLite: one writer at a time
+    anyway) always lane 1, and ``seq`` one more than the newest event's."""
+    connection = connections[router.db_for_write(ChainHead)]
+    if not connection.features.has_select_for_update_skip_locked:
+        head = ChainHead.objects.select_for_update().get(pk=1)
+        newest = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first()
+        return head.pk, head.position, head.hash, (newest or 0) + 1
+    preferred = getattr(connection, "audit_lane", None) or _random_lane()
+    with connection.cursor() as cursor:
+        cursor.execute(_LOCK_FREE_LANE, [preferred])
+        row = cursor.fetchone()
+        if row is None:  # every lane is held: queue for ours
+            cursor.execute(_LOCK_LANE, [preferred])
+            row = cursor.fetchone()
+            cursor.execute(_NEXT_SEQ)
+            row = (*row, cursor.fetchone()[0])
+    connection.audit_lane = row[0]
+    return row
+
+
+@functools.cache
+def _lanes() -> tuple[int, ...]:
+    """The lane numbers (fixed by migrations), read once per process."""
+    return tuple(ChainHead.objects.order_by("pk").values_list("pk", flat=True))
+
+
+def _random_lane() -> int:
+    return secrets.choice(_lanes())
+
+
+def _append(event: AuditEvent) -> None:
+    """Write the event and move its lane's head (whose lock the transaction holds)."""
+    connection = connections[router.db_for_write(AuditEvent)]
+    if connection.vendor != "postgresql":
+        event.save()
+        ChainHead.objects.filter(pk=event.lane).update(position=event.position, hash=event.hash)
+        return
+    fields = AuditEvent._meta.concrete_fields
+    sql = _APPEND.format(columns=", ".join(connection.ops.quote_name(field.column) for field in fields),
+                         values=", ".join(["%s"] * len(fields)))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [field.get_db_prep_save(getattr(event, field.attname), connection) for field in fields])
+    event._state.adding = False
+    event._state.db = connection.alias
 
 
 def _announce_committed(event):
@@ -169,10 +242,12 @@ def audit_view_record(*, actor, origin: Origin, page: str, filters: dict | None 
 def audit_export_record(*, actor, origin: Origin, filters: dict) -> int:
     """Record an export of the log and return the last seq it may contain.
 
-    The export streams after this returns; bounding it by the head as it was when the export
-    was recorded makes the file reproducible and keeps the export's own event out of it."""
+    The export streams after this returns; bounding it by the newest event committed when the
+    export was recorded keeps the export's own event (numbered later) out of it. An event of
+    another lane still being written at that moment may carry a lower number and commit just
+    after: a second export with the same bound can then hold one more row."""
     with transaction.atomic():
-        up_to = ChainHead.objects.get(pk=1).seq
+        up_to = AuditEvent.objects.aggregate(newest=Max("seq"))["newest"] or 0
         audit_record(actor=actor, action=Action.AUDIT_EXPORT, origin=origin, target_type="audit_log",
                      detail={"filters": filters, "up_to_seq": up_to})
     return up_to
@@ -180,20 +255,25 @@ def audit_export_record(*, actor, origin: Origin, filters: dict) -> int:
 
 # --- Integrity: checkpoints and verification ------------------------------------------------
 
-def checkpoint_write(*, where=None):
-    """Sign the chain head and store the checkpoint outside the database (audit.checkpoints).
+def lane_heads() -> dict[int, tuple[int, str]]:
+    """Every lane's head, {lane: (position, hash)}, read in one statement."""
+    return {lane: (position, hash_) for lane, position, hash_ in
+            ChainHead.objects.order_by("pk").values_list("pk", "position", "hash")}
 
-    Writes nothing when the newest checkpoint already vouches for the same head (quiet nights
-    would otherwise add identical files every ten minutes) or when the chain is still empty.
-    Not itself audited: the checkpoint files are the record, and an event would move the head
+
+def checkpoint_write(*, where=None):
+    """Sign every lane's head and store the checkpoint outside the database (audit.checkpoints).
+
+    Writes nothing when the newest checkpoint already vouches for the same heads (quiet nights
+    would otherwise add identical files every ten minutes) or when the log is still empty.
+    Not itself audited: the checkpoint files are the record, and an event would move the heads
     it has just signed."""
-    head = ChainHead.objects.get(pk=1)
-    if head.seq == 0:
+    checkpoint = checkpoints.checkpoint_sign(heads=lane_heads(), at=timezone.now())
+    if not checkpoint.heads:
         return None
     newest = checkpoints.checkpoint_newest(where)
-    if isinstance(newest, checkpoints.Checkpoint) and (newest.seq, newest.hash) == (head.seq, head.hash):
+    if isinstance(newest, checkpoints.Checkpoint) and newest.heads == checkpoint.heads:
         return newest
-    checkpoint = checkpoints.checkpoint_sign(seq=head.seq, hash_=head.hash, at=timezone.now())
     path = checkpoints.checkpoint_store(checkpoint, where)
     return dataclasses.replace(checkpoint, name=path.name)
 

@@ -9,7 +9,7 @@ from audit.services import anomalies_detect, chain_verify_record, checkpoint_wri
 @shared_task(name="audit.write_checkpoint")
 def write_checkpoint():
     checkpoint = checkpoint_write()
-    return None if checkpoint is None else {"seq": checkpoint.seq, "hash": checkpoint.hash}
+    return None if checkpoint is None else {"events": checkpoint.seq, "lanes": len(checkpoint.heads)}
 
 
 @shared_task(name="audit.verify_chain")

@@ -185,23 +185,19 @@ def build():
 def _write_checkpoints(days):
     """A checkpoint every ten minutes for ``days`` days, filed as audit.checkpoints files them
     (without an fsync each: this is set-up, not what is measured)."""
-    import json
-
     from audit import checkpoints
-    from audit.models import ChainHead
+    from audit.services import lane_heads
 
-    head = ChainHead.objects.get(pk=1)
+    heads = lane_heads()
     root = checkpoints.directory()
     now = datetime.datetime.now(datetime.timezone.utc)
     count = 0
     for step in range(days * 144, 0, -1):
         at = now - datetime.timedelta(minutes=10 * step)
-        checkpoint = checkpoints.checkpoint_sign(seq=head.seq, hash_=head.hash, at=at)
+        checkpoint = checkpoints.checkpoint_sign(heads=heads, at=at)
         folder = checkpoints.day_folder(root, at)
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / checkpoints.file_name(checkpoint)).write_text(json.dumps({
-            "format": checkpoints.FORMAT, "seq": checkpoint.seq, "hash": checkpoint.hash,
-            "at": at.isoformat(timespec="microseconds"), "key_id": checkpoint.key_id, "signature": checkpoint.signature}))
+        (folder / checkpoints.file_name(checkpoint)).write_text(checkpoints.checkpoint_json(checkpoint))
         count += 1
     return count
 

@@ -103,11 +103,16 @@ def test_the_app_role_still_does_its_work_reading_and_writing_rows_and_appending
     with connect(app) as db:
         db.execute("SELECT count(*) FROM casework_case").fetchone()
         with db.transaction():
-            head = db.execute("SELECT seq, hash FROM audit_chainhead WHERE id = 1 FOR UPDATE").fetchone()
+            # What audit_record does: lock a free lane's head, number the event from the
+            # table's sequence, append at the next position, move the head.
+            lane, position, previous = db.execute(
+                "SELECT id, position, hash FROM audit_chainhead ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED").fetchone()
+            (seq,) = db.execute("SELECT nextval(pg_get_serial_sequence('audit_auditevent', 'seq'))").fetchone()
             db.execute(
-                "INSERT INTO audit_auditevent (seq, at, actor_username, action, target_type, target_id, target_ref, team,"
-                " user_agent, justification, detail, prev_hash, hash) VALUES (%s, now(), '', 'login', '', '', '', '', '',"
-                " '', '{}', %s, %s)", [head[0] + 1, head[1], secrets.token_hex(32)])
-            db.execute("UPDATE audit_chainhead SET seq = seq + 1 WHERE id = 1")
+                "INSERT INTO audit_auditevent (seq, lane, position, format, at, actor_username, action, target_type,"
+                " target_id, target_ref, team, user_agent, justification, detail, prev_hash, hash)"
+                " VALUES (%s, %s, %s, 2, now(), '', 'login', '', '', '', '', '', '', '{}', %s, %s)",
+                [seq, lane, position + 1, previous, secrets.token_hex(32)])
+            db.execute("UPDATE audit_chainhead SET position = position + 1 WHERE id = %s", [lane])
         db.execute("INSERT INTO casework_submission (token, user_id, result_url, created_at) "
                    "SELECT gen_random_uuid(), id, '', now() FROM auth_user LIMIT 1")

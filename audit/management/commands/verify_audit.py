@@ -30,8 +30,8 @@ class Command(BaseCommand):
             else:
                 result = verify_chain(batch_size=batch_size, checkpoint_dir=checkpoint_dir)
             summary = translation.gettext(
-                "%(checked)s events checked (head #%(head)s), %(checkpoints)s signed checkpoints."
-            ) % {"checked": result.checked, "head": result.head_seq, "checkpoints": result.checkpoints}
+                "%(checked)s events checked in %(lanes)s lanes, %(checkpoints)s signed checkpoints."
+            ) % {"checked": result.checked, "lanes": result.lanes, "checkpoints": result.checkpoints}
             if result.ok and result.unsigned_overdue:
                 self.stdout.write(translation.gettext("Audit chain intact: ") + summary)
                 raise CommandError(

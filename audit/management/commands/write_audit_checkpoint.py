@@ -1,5 +1,5 @@
-"""``python manage.py write_audit_checkpoint``: sign the chain head now (the task does it every
-ten minutes)."""
+"""``python manage.py write_audit_checkpoint``: sign the lanes' heads now (the task does it
+every ten minutes)."""
 
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
@@ -8,7 +8,7 @@ from audit.services import checkpoint_write
 
 
 class Command(BaseCommand):
-    help = "Write a signed checkpoint of the audit chain head to AUDIT_CHECKPOINT_DIR."
+    help = "Write a signed checkpoint of the audit lanes' heads to AUDIT_CHECKPOINT_DIR."
 
     def add_arguments(self, parser):
         parser.add_argument("--checkpoint-dir", default=None, help="checkpoint directory (default: settings.AUDIT_CHECKPOINT_DIR)")
@@ -18,5 +18,5 @@ class Command(BaseCommand):
         if checkpoint is None:
             self.stdout.write(_("The audit chain is empty: nothing to sign."))
         else:
-            self.stdout.write(_("Checkpoint: #%(seq)s %(hash)s (%(at)s)") % {
-                "seq": checkpoint.seq, "hash": checkpoint.hash, "at": checkpoint.at.isoformat()})
+            self.stdout.write(_("Checkpoint: %(events)s events in %(lanes)s lanes (%(at)s)") % {
+                "events": checkpoint.seq, "lanes": len(checkpoint.heads), "at": checkpoint.at.isoformat()})
