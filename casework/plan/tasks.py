@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from casework.plan.models import ComputationRun, PlanYear
+from casework.plan.pages import year_body_prefill
 from casework.plan.services import indicators_compute
 
 log = logging.getLogger(__name__)
@@ -22,6 +23,7 @@ def compute_indicators(plan_year_id, actor_id=None):
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
     trigger = ComputationRun.Trigger.REQUEST if actor else ComputationRun.Trigger.SCHEDULE
     run = indicators_compute(year=plan_year.year, actor=actor, trigger=trigger)
+    year_body_prefill(plan_year)
     return run.values_written
 
 
@@ -32,4 +34,6 @@ def compute_indicators_current_year():
     if plan_year is None:
         log.warning("plan.compute_indicators_current_year: no plan for %s; copy last year's plan first", timezone.localdate().year)
         return None
-    return indicators_compute(year=plan_year.year, trigger=ComputationRun.Trigger.SCHEDULE).values_written
+    run = indicators_compute(year=plan_year.year, trigger=ComputationRun.Trigger.SCHEDULE)
+    year_body_prefill(plan_year)
+    return run.values_written

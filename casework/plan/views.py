@@ -12,10 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
-from django.core.cache import cache
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -29,7 +26,8 @@ from casework.plan.access import get_indicator_for_entry, get_record_for_entry, 
 from casework.plan.export import FORMATS, indicators_export
 from casework.plan.forms import ActivityRecordForm, AttestationForm
 from casework.plan.models import Indicator
-from casework.plan.report import STATUSES, filter_tree, table_of_contents, year_report
+from casework.plan.pages import year_body
+from casework.plan.report import STATUSES, table_of_contents, year_report
 from casework.plan.services import (
     PlanError,
     activity_record_create,
@@ -73,7 +71,7 @@ def year_detail(request, year):
     if status and status not in STATUSES:
         return _bad_request(request, _("Unknown status: choose met, on track, behind or not yet known."))
     run = selectors.last_run(plan_year)
-    body = _year_body(request, plan_year, run, status)
+    body = year_body(plan_year, run, status)
     next_year_exists = selectors.plan_year_get(year + 1) is not None
     return render(request, "plan/year.html", {
         "plan_year": plan_year, "run": run, "released_label": body["released_label"], "body": body["html"],
@@ -81,32 +79,6 @@ def year_detail(request, year):
         "export_formats": FORMATS, "report_languages": REPORT_LANGUAGES,
         "recompute": _recompute_state(request, plan_year, run),
     })
-
-
-def _year_body(request, plan_year, run, status):
-    """The year page's figures (status filters, contents, every indicator with its chart),
-    rendered once per state of the figures and kept in the cache: the key names everything
-    they are built from (the last computation, the last release, the last attestation, the
-    plan's version, the language, k and the filter), so a cached body is the body the builder
-    would produce now (issue 14: the same output, without rebuilding 31 charts per request)."""
-    language = translation.get_language()
-    key = ":".join(str(part) for part in (
-        "plan-year-body", plan_year.year, language, settings.INDICATOR_SUPPRESSION_K, status or "-",
-        run.pk if run else 0, run.finished_at.isoformat() if run else "", *selectors.figures_fingerprint(plan_year)))
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
-    report = year_report(plan_year)
-    contents = table_of_contents(report["tree"])
-    if status:
-        report["tree"] = filter_tree(report["tree"], status)
-    html = render_to_string("plan/_year_body.html", {
-        **report, "contents": contents, "status_filter": status, "settings_k": settings.INDICATOR_SUPPRESSION_K,
-        "monthly_values_label": _("Monthly values"),
-    }, request=request)
-    body = {"html": mark_safe(html), "released_label": report["released_label"]}
-    cache.set(key, body, 24 * 3600)
-    return body
 
 
 RECOMPUTE_SESSION_KEY = "plan_recompute_requested"
