@@ -35,7 +35,11 @@ from bench.common import scratch_database
 CASES = int(os.environ.get("BENCH_CASES", 100_000))
 SESSIONS = int(os.environ.get("BENCH_SESSIONS", 1_000_000))
 EVENTS = int(os.environ.get("BENCH_EVENTS", 1_000_000))
-CHECKPOINT_DAYS = int(os.environ.get("BENCH_CHECKPOINT_DAYS", 365))
+# Five years of what accumulates with time (issue 14): checkpoints every ten minutes, the
+# worker's notifications, the nightly indicator computations.
+YEARS = 5
+CHECKPOINT_DAYS = int(os.environ.get("BENCH_CHECKPOINT_DAYS", YEARS * 365))
+NOTIFICATIONS_PER_DAY = 20
 ASSIGNED = 332
 REQUESTS = {10: int(os.environ.get("BENCH_REQUESTS_10", 300)), 50: int(os.environ.get("BENCH_REQUESTS_50", 500))}
 PORT = int(os.environ.get("BENCH_PORT", 8765))
@@ -156,6 +160,10 @@ def build():
     t0 = time.perf_counter()
     seed_plan_demo(open(os.devnull, "w"))
     print(f"  plan years and figures in {time.perf_counter() - t0:.0f} s", flush=True)
+    t0 = time.perf_counter()
+    notifications, runs = _five_years_of_history(people["worker"], case_ids["SCAPI"], rng)
+    print(f"  {YEARS} years of history: {notifications:,} notifications, {runs:,} indicator runs in "
+          f"{time.perf_counter() - t0:.0f} s", flush=True)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 
@@ -180,6 +188,41 @@ def build():
         ("auditor: log", cookies["auditor"], "/audit/", "/plain/audit/"),
         ("coordinator: year page", cookies["coordinator"], f"/indicators/{today.year}/", f"/plain/indicators/{today.year}/"),
     ]
+
+
+def _five_years_of_history(worker, scapi_cases, rng):
+    """What YEARS years leave behind besides cases and events: NOTIFICATIONS_PER_DAY
+    notifications a day for the measured worker (all read but the last day's, as in real use:
+    the header's unread count must not read them all) and one nightly indicator computation a
+    day (the coordinator's page must not read them all)."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from casework.notifications.models import Notification
+    from casework.plan.models import ComputationRun, PlanYear
+
+    now = timezone.now()
+    days = YEARS * 365
+    rows = []
+    for day in range(days, 0, -1):
+        for n in range(NOTIFICATIONS_PER_DAY):
+            rows.append(Notification(recipient=worker, kind=Notification.Kind.ASSIGNED, reference=f"SCAPI-B{day:04d}{n:02d}",
+                                     case_id=rng.choice(scapi_cases), actor_username="bench.lead", key=f"bench:{day}:{n}",
+                                     read_at=now - datetime.timedelta(days=day - 1) if day > 1 else None))
+    created = Notification.objects.bulk_create(rows, batch_size=5000)
+    # auto_now_add stamped them all now: spread them over the years they stand for.
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {Notification._meta.db_table} SET created_at = read_at WHERE read_at IS NOT NULL")
+    years = {year.year: year for year in PlanYear.objects.all()}
+    newest = max(years.values(), key=lambda year: year.year)
+    runs = []
+    for day in range(days, 0, -1):
+        started = now - datetime.timedelta(days=day)
+        runs.append(ComputationRun(plan_year=years.get(started.year, newest), trigger=ComputationRun.Trigger.SCHEDULE,
+                                   started_at=started, finished_at=started + datetime.timedelta(seconds=40),
+                                   as_of=started.date(), values_written=31))
+    ComputationRun.objects.bulk_create(runs, batch_size=5000)
+    return len(created), len(runs)
 
 
 def _write_checkpoints(days):
