@@ -2,6 +2,8 @@
 queries per page (one prefetch, whatever the page size). Filters, sorts and paging of the lists
 are in casework.case_lists."""
 
+import collections
+
 from django.core.exceptions import FieldDoesNotExist
 
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Subquery
@@ -44,18 +46,29 @@ def caseloads(team_ids, *, dormant_after_days, today):
     return list(workers), unassigned
 
 
+# How many of the suggested kind's latest sessions decide its typical duration.
+SUGGESTION_DURATION_SAMPLE = 200
+
+
 def session_suggestion(team, *, since):
-    """The team's most frequent kind of session (active) and most frequent duration since
-    ``since``: two grouped queries on the session index, whatever the team's size."""
-    recent = Session.objects.filter(case__team=team, held_on__gte=since)
-    kind_row = (recent.filter(kind__active=True).order_by().values("kind")
-                .annotate(n=Count("pk")).order_by("-n", "kind").first())
-    minutes_row = recent.order_by().values("duration_minutes").annotate(n=Count("pk")).order_by("-n", "duration_minutes").first()
-    if not kind_row or not minutes_row:
-        return None
+    """The team's most frequent kind of session (active) since ``since``, and the most
+    frequent duration of that kind's latest sessions.
+
+    Both read the (kind, held_on) index only, never the cases: the kind is a grouped count
+    over the team's kinds (no join to a case row), the duration one short backward index scan.
+    Grouping a year of the team's sessions through their cases took 2.7 s per form at 1,000,000
+    sessions (bench.http)."""
     from casework.models import SessionKind
 
-    return {"kind": SessionKind.objects.get(pk=kind_row["kind"]), "minutes": minutes_row["duration_minutes"]}
+    kind_row = (Session.objects.filter(kind__team=team, kind__active=True, held_on__gte=since).order_by()
+                .values("kind").annotate(n=Count("kind")).order_by("-n", "kind").first())
+    if not kind_row:
+        return None
+    latest = (Session.objects.filter(kind_id=kind_row["kind"]).order_by("-held_on")
+              .values_list("duration_minutes", flat=True)[:SUGGESTION_DURATION_SAMPLE])
+    durations = collections.Counter(latest)
+    minutes = max(durations.items(), key=lambda item: (item[1], -item[0]))[0]
+    return {"kind": SessionKind.objects.get(pk=kind_row["kind"]), "minutes": minutes}
 
 
 # Bookkeeping columns that change with every save and mean nothing to a reader.
