@@ -142,6 +142,12 @@ class ChainStatus:
         return self.events - self.newest_checkpoint.seq if self.checkpoint_valid else None
 
 
+def lane_heads() -> dict[int, tuple[int, str]]:
+    """Every lane's head, {lane: (position, hash)}, read in one statement."""
+    return {lane: (position, hash_) for lane, position, hash_ in
+            ChainHead.objects.order_by("pk").values_list("pk", "position", "hash")}
+
+
 def chain_status() -> ChainStatus:
     return ChainStatus(
         events=ChainHead.objects.aggregate(events=Sum("position"))["events"] or 0,

@@ -21,6 +21,7 @@ from audit import checkpoints, hashing
 from audit.actions import Action
 from audit.anomalies import findings_between
 from audit.models import Anomaly, AuditEvent, ChainHead
+from audit.selectors import lane_heads
 from audit.verification import BATCH_SIZE, verify_chain
 from casework.extensions import app_hooks
 
@@ -254,12 +255,6 @@ def audit_export_record(*, actor, origin: Origin, filters: dict) -> int:
 
 
 # --- Integrity: checkpoints and verification ------------------------------------------------
-
-def lane_heads() -> dict[int, tuple[int, str]]:
-    """Every lane's head, {lane: (position, hash)}, read in one statement."""
-    return {lane: (position, hash_) for lane, position, hash_ in
-            ChainHead.objects.order_by("pk").values_list("pk", "position", "hash")}
-
 
 def checkpoint_write(*, where=None):
     """Sign every lane's head and store the checkpoint outside the database (audit.checkpoints).

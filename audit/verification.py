@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from audit import checkpoints as checkpoint_files
 from audit.hashing import FORMAT, GENESIS_HASH, HASHED_FIELDS, event_hash
 from audit.models import AuditEvent, ChainHead
+from audit.selectors import lane_heads
 
 BATCH_SIZE = 5000
 MAX_PROBLEMS = 100
@@ -276,8 +277,7 @@ def verify_chain(*, batch_size: int = BATCH_SIZE, checkpoint_dir=None, max_probl
     # Checkpoints first, then the heads: every checkpoint then precedes the heads we read, so
     # a checkpoint beyond a head can only mean the lane was cut.
     valid, bad = checkpoint_files.checkpoints_load(checkpoint_dir)
-    heads = {lane: (position, hash_) for lane, position, hash_ in
-             ChainHead.objects.order_by("pk").values_list("pk", "position", "hash")}
+    heads = lane_heads()
     result.head_seq = sum(position for position, _hash in heads.values())
     result.lanes = len(heads)
     result.checkpoints = len(valid)
