@@ -39,6 +39,8 @@ EMERGENCY_PERMS = {VIEW, RECORD_SESSION}
 class Roles:
     worker_teams: frozenset = frozenset()
     lead_teams: frozenset = frozenset()
+    # The codes of worker_teams | lead_teams, for hooks keyed on a team's code (no extra query).
+    casework_team_codes: frozenset = frozenset()
     auditor: bool = False
     coordinator: bool = False
     administrator: bool = False
@@ -59,11 +61,13 @@ def roles_of(user) -> Roles:
         return Roles()
     cached = getattr(user, "_casework_roles", None)
     if cached is None:
-        rows = list(Role.objects.filter(user=user).values_list("kind", "team_id"))
-        kinds = {kind for kind, _ in rows}
+        rows = list(Role.objects.filter(user=user).values_list("kind", "team_id", "team__code"))
+        kinds = {kind for kind, _, _ in rows}
+        casework_kinds = (Role.Kind.WORKER, Role.Kind.LEAD)
         cached = Roles(
-            worker_teams=frozenset(team for kind, team in rows if kind == Role.Kind.WORKER),
-            lead_teams=frozenset(team for kind, team in rows if kind == Role.Kind.LEAD),
+            worker_teams=frozenset(team for kind, team, _ in rows if kind == Role.Kind.WORKER),
+            lead_teams=frozenset(team for kind, team, _ in rows if kind == Role.Kind.LEAD),
+            casework_team_codes=frozenset(code for kind, _, code in rows if kind in casework_kinds),
             auditor=Role.Kind.AUDITOR in kinds,
             coordinator=Role.Kind.COORDINATOR in kinds,
             administrator=Role.Kind.ADMINISTRATOR in kinds,
@@ -103,14 +107,24 @@ def _case_access(user, case, perm):
     if case.team_id in roles.lead_teams:
         return "lead"
     if case.team_id in roles.worker_teams:
-        # A fresh query each time: guardian's ObjectPermissionChecker caches per instance and
-        # a revoked assignment must take effect on the very next request.
         codename = CHANGE if perm == RECORD_SESSION else perm
-        if get_user_perms(user, case).filter(codename=codename).exists():
+        if codename in _assigned_perms(user, case):
             return "assigned"
         if perm in EMERGENCY_PERMS:
             return emergency_until(user, case)
     return None
+
+
+def _assigned_perms(user, case) -> frozenset:
+    """The user's guardian codenames on ``case``, read once per case instance.
+
+    Views fetch the case anew on every request (``get_case_for_user``), so the memo lives as
+    long as one request: a revoked assignment takes effect on the very next one, which
+    guardian's ObjectPermissionChecker (cached per checker) would not promise by itself."""
+    memo = case.__dict__.setdefault("_casework_perms", {})
+    if user.pk not in memo:
+        memo[user.pk] = frozenset(get_user_perms(user, case).values_list("codename", flat=True))
+    return memo[user.pk]
 
 
 def emergency_minutes() -> int:

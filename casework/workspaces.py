@@ -21,6 +21,15 @@ class Workspace:
 
 
 def workspaces_for(user) -> list[Workspace]:
+    """Read once per request (kept on the request's user object, like ``roles_of``): every
+    template rendered with the request, each case panel included, asks for them."""
+    cached = getattr(user, "_casework_workspaces", None)
+    if cached is None:
+        cached = user._casework_workspaces = _workspaces(user)
+    return cached
+
+
+def _workspaces(user) -> list[Workspace]:
     roles = roles_of(user)
     spaces = []
     if roles.lead_teams:

@@ -13,11 +13,9 @@ class VictimsConfig(AppConfig):
     def workspaces(self, user, roles):
         from django.urls import reverse
 
-        from casework.models import Team
         from casework.workspaces import Workspace
 
-        team = Team.objects.filter(code=self.team_code).values_list("pk", flat=True).first()
-        if team is not None and team in roles.casework_teams:
+        if self.team_code in roles.casework_team_codes:
             return [Workspace("hotel", _("Social hotel"), reverse("victims:hotel"), order=27)]
         return []
 

@@ -202,7 +202,7 @@ def _detail_context(request, case, **extra):
         "panels": panels,
         "app_actions": actions,
         "details": details_of(case),
-        "sessions": list(selectors.sessions_of(case)),
+        "sessions": selectors.session_list(case),
         "assignments": list(case.assignments.select_related("worker").order_by("worker__username")),
         "can_change": access.has_case_permission(request.user, case, access.CHANGE),
         "can_undo_close": not emergency and services.closing_undoable_by(case, request.user),
