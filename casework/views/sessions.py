@@ -1,11 +1,9 @@
-import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -29,7 +27,7 @@ def session_create(request, case_id):
     if repeated:
         return repeated
     # The team's usual kind and duration are filled in (the worker changes them if needed).
-    suggestion = selectors.session_suggestion(case.team, since=timezone.localdate() - datetime.timedelta(days=365))
+    suggestion = selectors.session_suggestion(case.team)
     initial = {"kind": suggestion["kind"].pk, "duration_minutes": suggestion["minutes"]} if suggestion else {}
     form = SessionForm(request.POST or None, case=case, instance=Session(case=case, worker=request.user), initial=initial)
     if request.method == "POST" and form.is_valid():

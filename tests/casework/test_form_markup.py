@@ -3,7 +3,6 @@ with a legend, every aria-describedby names an element of the page, a refused fo
 an error summary linking each field, the browser's own validation bubbles are off (the server's
 translated messages speak), and a new session starts from the team's usual kind and duration."""
 
-import datetime
 import re
 from collections import Counter
 
@@ -69,13 +68,13 @@ def test_a_refused_form_starts_with_a_summary_linking_each_field(login, scav_cas
 
 def test_a_new_session_starts_from_the_teams_usual_kind_and_duration(login, scav_case):
     response = login("worker.scav").get(reverse("cases:session_create", kwargs={"case_id": scav_case.pk}))
-    # The team's most frequent kind over the last year, and the most frequent duration of that
-    # kind's latest 200 sessions.
-    since = datetime.date.today() - datetime.timedelta(days=365)
-    sessions = Session.objects.filter(case__team=scav_case.team, kind__active=True, held_on__gte=since)
-    kinds = Counter(sessions.values_list("kind", flat=True))
+    # The most frequent kind among the team's latest 200 sessions (active kinds), and the most
+    # frequent duration among that kind's latest 200 sessions.
+    sessions = Session.objects.filter(kind__team=scav_case.team, kind__active=True)
+    recent = sorted(sessions.values_list("held_on", "kind"), key=lambda row: (-row[0].toordinal(), row[1]))[:200]
+    kinds = Counter(kind for _, kind in recent)
     top_kind = max(kinds.items(), key=lambda item: (item[1], -item[0]))[0]
-    latest = Session.objects.filter(kind_id=top_kind).order_by("-held_on").values_list("duration_minutes", flat=True)[:200]
+    latest = Session.objects.filter(kind_id=top_kind).order_by("-held_on", "-pk").values_list("duration_minutes", flat=True)[:200]
     top_minutes = max(Counter(latest).items(), key=lambda item: (item[1], -item[0]))[0]
     form = response.context["form"]
     assert form["kind"].value() == top_kind and form["duration_minutes"].value() == top_minutes
