@@ -90,3 +90,9 @@ class Action(models.TextChoices):
     HOTEL_VIEW = "hotel_view", _("social hotel register viewed")
     HOTEL_CHANGE = "hotel_change", _("social hotel register changed")
     OUTCOME_RECORD = "outcome_record", _("self-assessment recorded")
+
+
+# Read on every append and for every row of the log: ``Action.values`` and ``Action(x).label``
+# walk the whole enum each time. The labels stay lazy, so they follow the active language.
+KNOWN_ACTIONS = frozenset(Action.values)
+ACTION_LABELS = dict(Action.choices)

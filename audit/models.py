@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from audit.actions import Action
+from audit.actions import ACTION_LABELS
 from audit.hashing import HASHED_FIELDS
 
 
@@ -91,7 +91,7 @@ class AuditEvent(models.Model):
     @property
     def action_label(self):
         """The action in the active language (an action unknown to this version: its code)."""
-        return Action(self.action).label if self.action in Action.values else self.action
+        return ACTION_LABELS.get(self.action, self.action)
 
     @property
     def detail_text(self):

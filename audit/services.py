@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import checkpoints, hashing
-from audit.actions import Action
+from audit.actions import KNOWN_ACTIONS, Action
 from audit.anomalies import findings_between
 from audit.models import Anomaly, AuditEvent, ChainHead
 from audit.selectors import lane_heads
@@ -122,7 +122,7 @@ def audit_record(*, actor, action: Action, origin: Origin = SYSTEM, target_type=
 
     ``actor`` may be None for system actions and failed logins (then pass ``actor_username``,
     the name that was typed, which is kept cleaned but not trusted)."""
-    if action not in Action.values:
+    if action not in KNOWN_ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
     # No savepoint of its own: an event that cannot be written fails the caller's action, and
     # the two round trips a savepoint costs are a third of an append's.

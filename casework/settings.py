@@ -138,6 +138,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Django's own widget templates, found by the TemplatesSetting form renderer below.
+    "django.forms",
     "guardian",
     "simple_history",
     "axes",
@@ -196,6 +198,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render through TEMPLATES, so that templates/django/forms/widgets/ can replace a
+# widget's template (the select, with its options inline) for every form at once.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 AUTH_USER_MODEL = "auth.User"
 AUTHENTICATION_BACKENDS = [
@@ -408,6 +414,10 @@ try:
     CASEWORK_EMERGENCY_MINUTES = _int("CASEWORK_EMERGENCY_MINUTES", 60)
     # The optional e-mail digest ("you have N new notifications"; nothing else in the message).
     CASEWORK_NOTIFICATION_DIGEST = _bool("CASEWORK_NOTIFICATION_DIGEST", False)
+    # Notifications read longer ago than this are deleted nightly (unread ones are kept).
+    CASEWORK_NOTIFICATION_RETENTION_DAYS = _int("CASEWORK_NOTIFICATION_RETENTION_DAYS", 180)
+    if CASEWORK_NOTIFICATION_RETENTION_DAYS < 1:
+        raise ConfigurationError("CASEWORK_NOTIFICATION_RETENTION_DAYS", "must be at least 1")
     EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend" if DEBUG
                             else "django.core.mail.backends.smtp.EmailBackend")
     EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
@@ -421,6 +431,7 @@ except ConfigurationError as exc:
 CELERY_BEAT_SCHEDULE.update({
     "agenda-overdue-follow-ups": {"task": "agenda.notify_overdue_follow_ups", "schedule": crontab(hour=6, minute=30)},
     "notifications-digest": {"task": "notifications.send_digests", "schedule": crontab(hour=7, minute=0)},
+    "notifications-purge-read": {"task": "notifications.purge_read", "schedule": crontab(hour=4, minute=15)},
 })
 # --- Documents (casework/documents): encrypted attachments, stored outside the database ---
 # CASEWORK_DOCUMENT_STORAGE: a directory path (default var/documents) or s3://bucket[/prefix]
