@@ -185,6 +185,8 @@ def build():
         ("lead: register, first page", cookies["lead"], "/cases/team/?status=", "/plain/cases/team/"),
         ("lead: register, last page", cookies["lead"], "/cases/team/?status=&last=1", "/plain/cases/team/?last=1"),
         ("lead: register by session kind", cookies["lead"], f"/cases/team/?status=&kind={kind}", f"/plain/cases/team/?kind={kind}"),
+        # Five years of the worker's notifications, none purged (the worst case).
+        ("worker: notifications", cookies["worker"], "/notifications/", "/plain/notifications/"),
         ("auditor: log", cookies["auditor"], "/audit/", "/plain/audit/"),
         ("coordinator: year page", cookies["coordinator"], f"/indicators/{today.year}/", f"/plain/indicators/{today.year}/"),
     ]

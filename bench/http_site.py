@@ -19,6 +19,7 @@ def _plain_views():
 
     from audit.models import AuditEvent
     from casework.models import Case, CaseUserObjectPermission, Session
+    from casework.notifications.models import Notification
     from casework.plan.models import IndicatorValue, PlanYear
 
     engine = Engine()
@@ -52,6 +53,10 @@ def _plain_views():
         case = get_object_or_404(Case, pk=case_id)
         return page(case.reference, [(case.reference, case.opened_on, case.status)])
 
+    def notifications(request):
+        return page("notifications", Notification.objects.filter(recipient=request.user).order_by("-pk")
+                    .values_list("created_at", "kind", "reference")[:30])
+
     def audit_log(request):
         return page("audit", AuditEvent.objects.order_by("-seq").values_list("seq", "action", "target_ref")[:50])
 
@@ -60,18 +65,19 @@ def _plain_views():
         values = IndicatorValue.objects.filter(indicator__expected_result__operational_objective__strategic_objective__general_objective__sector__plan_year=plan)
         return page(str(plan.year), values.values_list("indicator_id", "month", "value"))
 
-    return my_cases, team_register, case_detail, session_form, audit_log, plan_year
+    return my_cases, team_register, case_detail, session_form, notifications, audit_log, plan_year
 
 
 def _urlpatterns():
     from django.urls import include, path
 
-    my_cases, team_register, case_detail, session_form, audit_log, plan_year = _plain_views()
+    my_cases, team_register, case_detail, session_form, notifications, audit_log, plan_year = _plain_views()
     return [
         path("plain/cases/", my_cases),
         path("plain/cases/team/", team_register),
         path("plain/cases/<uuid:case_id>/", case_detail),
         path("plain/cases/<uuid:case_id>/sessions/new/", session_form),
+        path("plain/notifications/", notifications),
         path("plain/audit/", audit_log),
         path("plain/indicators/<int:year>/", plan_year),
         path("", include("casework.urls")),

@@ -31,7 +31,13 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"], name="notification_unread")]
+        indexes = [
+            models.Index(fields=["recipient", "read_at", "-created_at"], name="notification_unread"),
+            # The list's keyset pages (casework.notifications.selectors.notification_page).
+            models.Index(fields=["recipient", "-id"], name="notification_newest"),
+            # The nightly purge of notifications read long ago.
+            models.Index(fields=["read_at"], name="notification_read_at"),
+        ]
         constraints = [models.UniqueConstraint(fields=["recipient", "kind", "key"], name="notification_once")]
 
     def __repr__(self):

@@ -2,6 +2,8 @@
 ``notifications_for_event`` for audit events, ``notification_create`` for other apps (the agenda's
 overdue follow-ups; an approval waiting, see ``notify_approval_waiting``)."""
 
+import datetime
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
@@ -105,6 +107,19 @@ def notifications_mark_read(*, user, ids=None) -> int:
     if ids is not None:
         unread = unread.filter(pk__in=ids)
     return unread.update(read_at=timezone.now())
+
+
+def notifications_purge_read(*, now=None) -> int:
+    """Delete the notifications read more than CASEWORK_NOTIFICATION_RETENTION_DAYS ago.
+
+    A notification is a pointer (a reference, a colleague's name), useful until it has been
+    read; keeping them for ever would make every user's list grow with the years. Unread ones
+    stay until they are read. Not audited: a notification holds no case data, and the events it
+    pointed to stay in the audit log."""
+    days = int(getattr(settings, "CASEWORK_NOTIFICATION_RETENTION_DAYS", 180))
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
+    deleted, _per_model = Notification.objects.filter(read_at__lt=cutoff).delete()
+    return deleted
 
 
 def digests_send() -> int:

@@ -20,3 +20,10 @@ def send_digests():
     from casework.notifications.services import digests_send
 
     return digests_send()
+
+
+@shared_task(name="notifications.purge_read")
+def purge_read():
+    from casework.notifications.services import notifications_purge_read
+
+    return notifications_purge_read()

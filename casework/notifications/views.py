@@ -1,14 +1,12 @@
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from casework import access
 from casework.notifications.models import Notification
+from casework.notifications.selectors import has_unread, notification_page
 from casework.notifications.services import notifications_mark_read
-
-PAGE_SIZE = 30
 
 
 def _require_casework(request):
@@ -23,9 +21,16 @@ def notification_list(request):
     if request.method == "POST":
         notifications_mark_read(user=request.user)
         return redirect("notifications:list")
-    mine = Notification.objects.filter(recipient=request.user)
-    page = Paginator(mine.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "notifications/list.html", {"page": page, "unread": mine.filter(read_at__isnull=True).exists()})
+    rows, has_older, has_newer = notification_page(request.user, older_than=_cursor(request.GET.get("older")),
+                                                   newer_than=_cursor(request.GET.get("newer")))
+    return render(request, "notifications/list.html", {
+        "notifications": rows, "has_older": has_older, "has_newer": has_newer, "unread": has_unread(request.user),
+    })
+
+
+def _cursor(raw):
+    """A page cursor from the query string (an id); anything else starts from the newest."""
+    return int(raw) if raw and raw.isdigit() and len(raw) < 19 else None
 
 
 @login_required
