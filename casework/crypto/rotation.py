@@ -12,9 +12,7 @@ skipped, so an interrupted run resumes where it stopped. History tables are rota
 import dataclasses
 
 from django.apps import apps
-from django.db import transaction
-from django.db.models import Case as SqlCase
-from django.db.models import F, Value, When
+from django.db import connections, router, transaction
 
 from casework.crypto.cipher import keyring, token_key_id
 from casework.crypto.fields import Sealed, associated_data, encrypted_fields
@@ -47,9 +45,10 @@ def count_by_key(report=None):
 def rotate_model(model, *, batch_size=500, progress=None, report=None):
     """Re-encrypt one model's values under the newest key, a locked batch at a time.
 
-    Each batch reads only the key columns and the ciphertexts, and writes back in one UPDATE
-    (a CASE per column over the batch's changed rows): one statement per row made a 100,000-case
-    rotation take 99 times its read pass."""
+    Each batch reads only the key columns and the ciphertexts, and writes its changed rows back
+    with one parameterised UPDATE sent for all of them at once (``executemany``: psycopg pipelines
+    it). Saving row by row made a 100,000-case rotation take 99 times its read pass; one UPDATE
+    with a CASE per column spent its time building 3,500 ORM expressions per batch."""
     report = report or RotationReport()
     ring = keyring()
     fields = encrypted_fields(model)
@@ -79,17 +78,28 @@ def rotate_model(model, *, batch_size=500, progress=None, report=None):
                         new_tokens[field][row.pk] = Sealed(ring.encrypt(ring.decrypt(sealed.token, aad), aad))
                         changed_rows.add(row.pk)
                 report.rows_seen += 1
-            updates = {
-                field.attname: SqlCase(*(When(**{pk_name: pk}, then=Value(sealed, output_field=field))
-                                         for pk, sealed in tokens.items()), default=F(field.attname))
-                for field, tokens in new_tokens.items() if tokens
-            }
-            if updates:
-                # update() rather than save(): no new history row, no timestamp change.
-                manager.filter(**{f"{pk_name}__in": changed_rows}).update(**updates)
+            if changed_rows:
+                # A raw UPDATE rather than save(): no new history row, no timestamp change.
+                _write_back(model, fields, new_tokens, changed_rows)
                 report.rows_rewritten += len(changed_rows)
                 report.values_rewritten += sum(len(tokens) for tokens in new_tokens.values())
             last_pk = pks[-1]
         if progress is not None:
             progress(len(pks))
     return report
+
+
+def _write_back(model, fields, new_tokens, changed_rows):
+    """``UPDATE … SET column = COALESCE(new, column) … WHERE pk = …`` for each changed row: a
+    column whose value is already on the newest key gets NULL, so it keeps what it has."""
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    pk_field = model._meta.pk
+    assignments = ", ".join(f"{quote(field.column)} = COALESCE(%s, {quote(field.column)})" for field in fields)
+    sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote(pk_field.column)} = %s"
+    params = []
+    for pk in sorted(changed_rows):
+        sealed = [new_tokens[field].get(pk) for field in fields]
+        params.append([*(value.token if value is not None else None for value in sealed), pk_field.get_db_prep_value(pk, connection)])
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)

@@ -136,6 +136,28 @@ def test_rotation_resumes_and_skips_rows_already_on_the_newest_key(db, settings,
     assert again.rows_rewritten == 0
 
 
+def test_rotation_rewrites_only_the_values_still_on_an_old_key(db, settings, restore_keyring):
+    """A row whose notes were saved under the new key and whose name was not: the name is
+    re-encrypted, the notes' ciphertext is left exactly as it was."""
+    from casework.crypto.rotation import rotate_model
+
+    old = settings.CASEWORK_KEYRING
+    rotated = {**old, "encryption_keys": [("k-new", base64.b64decode(_new_key())), *old["encryption_keys"]]}
+    with override_settings(CASEWORK_KEYRING=rotated):
+        reset_keyring_cache()
+        case = Case.objects.first()
+        case.notes = "Saved after the new key was put first."
+        case.save()
+        notes_token = _raw("casework_case", "notes", case.pk)
+        assert token_key_id(notes_token) == "k-new" and token_key_id(_raw("casework_case", "family_name", case.pk)) != "k-new"
+        family_name = Case.objects.get(pk=case.pk).family_name
+        rotate_model(Case)
+        assert _raw("casework_case", "notes", case.pk) == notes_token
+        assert token_key_id(_raw("casework_case", "family_name", case.pk)) == "k-new"
+        fresh = Case.objects.get(pk=case.pk)
+        assert (fresh.family_name, fresh.notes) == (family_name, "Saved after the new key was put first.")
+
+
 def test_rotation_is_audited(db, settings, restore_keyring):
     from audit.models import AuditEvent
 
