@@ -19,6 +19,7 @@ urlpatterns = [
     path("<uuid:case_id>/assignments/", cases.case_assignments, name="assignments"),
     path("<uuid:case_id>/export/", cases.case_export, name="export"),
     path("<uuid:case_id>/emergency/", cases.case_emergency, name="emergency"),
+    path("<uuid:case_id>/sessions/", cases.case_sessions, name="sessions"),
     path("<uuid:case_id>/sessions/new/", sessions.session_create, name="session_create"),
     path("<uuid:case_id>/sessions/<uuid:session_id>/edit/", sessions.session_edit, name="session_edit"),
 ]

@@ -84,11 +84,16 @@ def sessions_of(case):
     return case.sessions.select_related("kind", "worker").order_by("-held_on", "-created_at")
 
 
-def session_list(case) -> list:
-    """``sessions_of(case)`` read (and decrypted) once per case instance: the case page and
-    its panels (the documents' upload form) show the same list in one request."""
+# How many sessions the case page shows (the latest); all of them are on the case's sessions
+# page. A case followed weekly for years has hundreds, and the case page must not grow with it.
+RECENT_SESSIONS = 20
+
+
+def recent_sessions(case) -> list:
+    """The case's latest RECENT_SESSIONS sessions, read (and decrypted) once per case instance:
+    the case page and its panels (the documents' upload form) show the same list."""
     if "_casework_sessions" not in case.__dict__:
-        case.__dict__["_casework_sessions"] = list(sessions_of(case))
+        case.__dict__["_casework_sessions"] = list(sessions_of(case)[:RECENT_SESSIONS])
     return case.__dict__["_casework_sessions"]
 
 

@@ -28,10 +28,10 @@ class DocumentsConfig(AppConfig):
         from casework import access
         from casework.documents.forms import UploadForm
         from casework.documents.panels import render_panel
-        from casework.selectors import session_list
+        from casework.selectors import recent_sessions
 
         can_change = not emergency and access.has_case_permission(request.user, case, access.CHANGE)
-        form = UploadForm(sessions=session_list(case)) if can_change and case.is_open else None
+        form = UploadForm(sessions=recent_sessions(case)) if can_change and case.is_open else None
         return [render_panel(request, case, "documents/case_panel.html", emergency=emergency, can_change=can_change, form=form)]
 
     def session_panels(self, request, case, session):

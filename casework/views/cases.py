@@ -8,6 +8,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -202,13 +203,34 @@ def _detail_context(request, case, **extra):
         "panels": panels,
         "app_actions": actions,
         "details": details_of(case),
-        "sessions": selectors.session_list(case),
+        "sessions": selectors.recent_sessions(case),
+        # Kept on the case row by session_record; never fewer than the sessions shown.
+        "sessions_total": max(case.session_count, len(selectors.recent_sessions(case))),
         "assignments": list(case.assignments.select_related("worker").order_by("worker__username")),
         "can_change": access.has_case_permission(request.user, case, access.CHANGE),
         "can_undo_close": not emergency and services.closing_undoable_by(case, request.user),
         "is_lead": access.is_lead_of(request.user, case.team),
         **extra,
     }
+
+
+SESSIONS_PAGE_SIZE = 50
+
+
+@login_required
+def case_sessions(request, case_id):
+    """Every session of the case, newest first, a page at a time. One case's sessions are
+    bounded by what people can hold (hundreds over years), so the paginator's COUNT and OFFSET
+    stay small; the case page itself shows only the latest (selectors.RECENT_SESSIONS)."""
+    case = access.get_case_for_user(request, case_id, perm=access.VIEW)
+    page = Paginator(selectors.sessions_of(case), SESSIONS_PAGE_SIZE).get_page(request.GET.get("page"))
+    emergency = bool(case.emergency_until)
+    _audit_case(request, Action.CASE_VIEW, case, part="sessions", **({"emergency": True} if emergency else {}))
+    return render(request, "casework/case_sessions.html", {
+        "case": case, "page": page, "sessions": page.object_list,
+        "can_change": access.has_case_permission(request.user, case, access.CHANGE),
+        "emergency": emergency,
+    })
 
 
 @login_required

@@ -28,7 +28,7 @@ ROLES = ["worker.scapi", "worker2.scapi", "lead.scapi", "worker.scav", "lead.sca
 
 def test_every_case_url_is_in_the_matrix():
     assert set(CASE_URL_NAMES) == {"detail", "history", "edit", "close", "reopen", "assignments", "export",
-                                   "emergency", "session_create", "session_edit", "close_undo"}
+                                   "emergency", "sessions", "session_create", "session_edit", "close_undo"}
     assert set(LIST_URL_NAMES) == {"my_cases", "team_register", "create", "find", "caseloads"}
 
 
