@@ -28,7 +28,6 @@ import threading
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import urlparse
 
 from bench.common import scratch_database
 
@@ -54,7 +53,7 @@ def main():
         "AUDIT_SIGNING_KEY": base64.b64encode(os.urandom(32)).decode(),
         "AUDIT_CHECKPOINT_DIR": tempfile.mkdtemp(prefix="bench-http-checkpoints-"),
     }
-    with scratch_database("http", **keys) as name:
+    with scratch_database("http", **keys):
         sys.exit(run(keys))
 
 
