@@ -45,14 +45,19 @@ PORT = int(os.environ.get("BENCH_PORT", 8765))
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def main():
-    keys = {
+def fresh_keys(name):
+    """Throw-away keys and a checkpoint folder for one benchmark run (never the real ones)."""
+    return {
         "SECRET_KEY": base64.b64encode(os.urandom(40)).decode(),
         "CASEWORK_ENCRYPTION_KEYS": f"bench1:{base64.b64encode(os.urandom(32)).decode()}",
         "CASEWORK_BLIND_INDEX_KEY": base64.b64encode(os.urandom(32)).decode(),
         "AUDIT_SIGNING_KEY": base64.b64encode(os.urandom(32)).decode(),
-        "AUDIT_CHECKPOINT_DIR": tempfile.mkdtemp(prefix="bench-http-checkpoints-"),
+        "AUDIT_CHECKPOINT_DIR": tempfile.mkdtemp(prefix=f"bench-{name}-checkpoints-"),
     }
+
+
+def main():
+    keys = fresh_keys("http")
     with scratch_database("http", **keys):
         sys.exit(run(keys))
 

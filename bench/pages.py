@@ -10,7 +10,6 @@ request, and the mean milliseconds spent in SQL and in rendering templates. A co
 ``bench.http``, not a target of its own: it says what to work on when a ratio there is high.
 """
 
-import base64
 import collections
 import functools
 import os
@@ -35,14 +34,7 @@ def main():
                        "SECURE_COOKIES": "0", "SECURE_SSL_REDIRECT": "0", "CASEWORK_REQUIRE_2FA": "0",
                        "LOG_LEVEL": "WARNING"})
     os.environ.pop("REDIS_URL", None)
-    keys = {
-        "SECRET_KEY": base64.b64encode(os.urandom(40)).decode(),
-        "CASEWORK_ENCRYPTION_KEYS": f"bench1:{base64.b64encode(os.urandom(32)).decode()}",
-        "CASEWORK_BLIND_INDEX_KEY": base64.b64encode(os.urandom(32)).decode(),
-        "AUDIT_SIGNING_KEY": base64.b64encode(os.urandom(32)).decode(),
-        "AUDIT_CHECKPOINT_DIR": tempfile.mkdtemp(prefix="bench-pages-checkpoints-"),
-        "STATIC_ROOT": tempfile.mkdtemp(prefix="bench-pages-static-"),
-    }
+    keys = {**bench_http.fresh_keys("pages"), "STATIC_ROOT": tempfile.mkdtemp(prefix="bench-pages-static-")}
     with scratch_database("pages", **keys):
         sys.exit(run())
 
