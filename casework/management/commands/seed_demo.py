@@ -135,7 +135,34 @@ class Command(BaseCommand):
                 with transaction.atomic():
                     self._seed_case(rng, team, lead, workers, kinds, kind_codes, kind_weights, opened_on, today, count)
                 count += 1
+        if team.code == "SCAPI":
+            with transaction.atomic():
+                self._seed_long_follow_up(team, lead, workers, kinds, kind_codes, today, count)
+            count += 1
         return count
+
+    def _seed_long_follow_up(self, team, lead, workers, kinds, kind_codes, today, n):
+        """One SCAPI file followed weekly since its opening eight months ago: more sessions
+        than the case page shows, so the demo has a case whose full list is on its sessions page.
+        Its own random stream: the other demo cases stay as they were."""
+        rng = random.Random(f"casework-demo-long-{team.code}")
+        opened_on = today - datetime.timedelta(weeks=34)
+        worker = next(u for u in workers if u.username == "worker.scapi")
+        identity = {
+            "given_names": rng.choice(demo_people.GIVEN_NAMES), "family_name": rng.choice(demo_people.FAMILY_NAMES),
+            "date_of_birth": datetime.date(1987, 3, 14), "national_number": make_national_number("870314", 121, born_2000_or_later=False),
+            "phone": "+32 485 12 34 56", "address": f"{rng.choice(demo_people.STREETS)} 12, 1080 Molenbeek-Saint-Jean",
+            "notes": rng.choice(demo_people.CASE_NOTES["fr"]).format(n=f"{team.reference_prefix}{n}"),
+        }
+        case = case_open(actor=lead, origin=SYSTEM, team=team, opened_on=opened_on, identity=identity,
+                         details=team_app(team.code).team_demo_details(rng=rng, opened_on=opened_on, today=today, n=n),
+                         workers=[worker])
+        for week in range(34):
+            session_record(
+                actor=worker, origin=SYSTEM, case=case, kind=kinds[kind_codes[0]], held_on=opened_on + datetime.timedelta(weeks=week, days=1),
+                duration_minutes=rng.choice([45, 60, 60]),
+                notes=rng.choice(demo_people.SESSION_NOTES).format(n=f"{team.reference_prefix}{n}-{week}"),
+            )
 
     def _seed_case(self, rng, team, lead, workers, kinds, kind_codes, kind_weights, opened_on, today, n):
         given, family = rng.choice(demo_people.GIVEN_NAMES), rng.choice(demo_people.FAMILY_NAMES)
