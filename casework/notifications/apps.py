@@ -25,7 +25,7 @@ class NotificationsConfig(AppConfig):
             return []
         from django.urls import reverse
 
-        from casework.notifications.services import unread_count
+        from casework.notifications.selectors import unread_count
         from casework.workspaces import Workspace
 
         n = unread_count(user)

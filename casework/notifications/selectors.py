@@ -25,5 +25,14 @@ def notification_page(user, *, older_than=None, newer_than=None, size=PAGE_SIZE)
     return rows, has_older, has_newer
 
 
+def unread_of(user):
+    """The user's unread notifications (the notification_unread index)."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True)
+
+
+def unread_count(user) -> int:
+    return unread_of(user).count()
+
+
 def has_unread(user) -> bool:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).exists()
+    return unread_of(user).exists()

@@ -17,6 +17,7 @@ from audit.actions import Action
 from audit.models import AuditEvent
 from casework.models import Assignment, Case, Role
 from casework.notifications.models import Notification
+from casework.notifications.selectors import unread_of
 
 Kind = Notification.Kind
 
@@ -97,13 +98,9 @@ def notifications_for_event(event: AuditEvent) -> int:
     return created
 
 
-def unread_count(user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
-
-
 def notifications_mark_read(*, user, ids=None) -> int:
     """Mark the user's own notifications read (all unread ones, or those of ``ids``)."""
-    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    unread = unread_of(user)
     if ids is not None:
         unread = unread.filter(pk__in=ids)
     return unread.update(read_at=timezone.now())

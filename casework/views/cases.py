@@ -198,14 +198,15 @@ def _detail_context(request, case, **extra):
     emergency = extra.get("emergency", False)
     panels = [panel for _config, hook in app_hooks("case_panels") for panel in hook(request, case, emergency=emergency)]
     actions = [action for _config, hook in app_hooks("case_actions") for action in hook(request, case, emergency=emergency)]
+    sessions = selectors.recent_sessions(case)
     return {
         "case": case,
         "panels": panels,
         "app_actions": actions,
         "details": details_of(case),
-        "sessions": selectors.recent_sessions(case),
+        "sessions": sessions,
         # Kept on the case row by session_record; never fewer than the sessions shown.
-        "sessions_total": max(case.session_count, len(selectors.recent_sessions(case))),
+        "sessions_total": max(case.session_count, len(sessions)),
         "assignments": list(case.assignments.select_related("worker").order_by("worker__username")),
         "can_change": access.has_case_permission(request.user, case, access.CHANGE),
         "can_undo_close": not emergency and services.closing_undoable_by(case, request.user),
