@@ -4,16 +4,19 @@ every impact) on each page visited, with screenshots at 390 px (a phone) and 768
 - a lead narrows the register with each filter and sorts it by each column;
 - a worker closes a case (no reason preselected, a summary to confirm) and undoes it;
 - a worker's day at phone width: my cases, a case, record a session, log out;
+- a long follow-up: the case page's latest sessions, then all of them on the sessions page;
 - the fixed form markup (checkbox group as fieldset, error summary linking the fields).
 """
 
 import pytest
+from django.db.models import Count
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from casework import case_lists
+from casework import case_lists, selectors
 from casework.models import Case
 from tests.browser.axe import assert_no_axe_violations
+from tests.browser.test_foundation_journeys import translated
 from tests.browser.helpers import browser_login, browser_logout, path_of, screenshot, submit, wait_for
 
 pytestmark = pytest.mark.browser
@@ -179,6 +182,27 @@ def test_a_workers_day_at_phone_width(browser, live_server, demo_world):
     assert _fits(browser)
     screenshot(browser, "day-case-768")
     assert_no_axe_violations(browser)
+    browser_logout(browser)
+
+
+def test_a_worker_reads_every_session_of_a_long_follow_up_at_phone_width(browser, live_server, demo_world):
+    """The case page shows the latest sessions; the demo's weekly SCAPI file has more, and its
+    sessions page lists them all, newest first, on a phone as on a tablet."""
+    case = (Case.objects.filter(assignments__worker__username="worker.scapi")
+            .annotate(total=Count("sessions")).order_by("-total").first())
+    assert case.total > selectors.RECENT_SESSIONS, "the demo's long follow-up is seeded"
+    _at_width(browser, 390)
+    browser_login(browser, live_server, "worker.scapi")
+    browser.get(f"{live_server.url}/cases/{case.pk}/")
+    shown = browser.find_elements(By.XPATH, f"//section[h2[starts-with(., '{translated('fr', 'Sessions')}')]]//tbody/tr")
+    assert len(shown) == selectors.RECENT_SESSIONS
+    browser.find_element(By.CSS_SELECTOR, f"a[href='/cases/{case.pk}/sessions/']").click()
+    wait_for(browser, lambda b: path_of(b) == f"/cases/{case.pk}/sessions/", "the sessions page did not open")
+    rows = browser.find_elements(By.CSS_SELECTOR, "main table.cards tbody tr")
+    assert len(rows) == case.total  # fewer than a page of 50
+    newest = case.sessions.order_by("-held_on").first().held_on.strftime("%d/%m/%Y")
+    assert newest in rows[0].text
+    _check_page(browser, "long-follow-up-sessions")
     browser_logout(browser)
 
 
