@@ -15,7 +15,14 @@ Creates a scratch database (``bench_audit_<pid>``), migrates it, and measures:
    over the lanes (built with COPY, hashes computed as the service does). Baselines: the
    same keyset-batched read of the same rows without hashing, and a plain sequential read
    (``SELECT … ORDER BY seq`` through a server-side cursor).
-3. The workspace's paging at that size: a filtered page deep in the log by keyset (what the
+3. Append throughput with the app hosts modelled (``APP_MS`` of request work on the writer's
+   own host and ``RTT_MS`` of network round trip per statement and per commit, both waited
+   out with ``sleep`` so they take none of this machine's two cores): plain INSERT, the
+   16 lanes, and one chain with one head lock (the design before decision 0014), each with 8
+   and 16 writers. On two cores the unmodelled run above cannot grow from 8 to 16 writers
+   (plain INSERTs do not either); this run shows whether a lock, rather than the machine,
+   caps audited requests as app hosts are added.
+4. The workspace's paging at that size: a filtered page deep in the log by keyset (what the
    views do) beside the same page by OFFSET.
 
 The scratch database is dropped at the end, whatever happens. Runs in well under two minutes.
@@ -34,6 +41,9 @@ from bench.common import scratch_database
 WRITER_COUNTS = (8, 16)
 SECONDS = 5.0
 CHAIN_EVENTS = 100_000
+# The modelled app hosts: a request's own work on its host, and one LAN round trip.
+APP_MS = 10.0
+RTT_MS = 0.5
 ACTIONS = ["case_view", "case_list", "session_create", "case_update", "login"]
 
 
@@ -131,6 +141,55 @@ def _run_writers(write_one, writers):
     return total / elapsed, total
 
 
+class _RemoteHosts:
+    """While active (and in the writer processes forked meanwhile): every statement and every
+    commit first waits one network round trip, holding whatever its transaction holds, as it
+    would between an app host and the database server."""
+
+    def __init__(self, connection):
+        self.connection = connection
+
+    def _round_trip(self, execute, sql, params, many, context):
+        time.sleep(RTT_MS / 1000)
+        return execute(sql, params, many, context)
+
+    def __enter__(self):
+        connection = self.connection
+        connection.execute_wrappers.append(self._round_trip)
+        original_commit = connection._commit
+
+        def commit():
+            time.sleep(RTT_MS / 1000)
+            return original_commit()
+
+        connection._commit = commit
+        return self
+
+    def __exit__(self, *exc):
+        self.connection.execute_wrappers.remove(self._round_trip)
+        del self.connection._commit  # the class's method again
+
+
+def _on_app_host(write_one):
+    """A whole audited request on a modelled app host: its own work there, then the write."""
+
+    def request(number, index):
+        time.sleep(APP_MS / 1000)
+        write_one(number, index)
+
+    return request
+
+
+def _one_chain_head_locked():
+    """The head lock of the design before decision 0014: every writer queues for lane 1."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id, position, hash, nextval(pg_get_serial_sequence('audit_auditevent', 'seq')) "
+                       "FROM audit_chainhead WHERE id = 1 FOR UPDATE")
+        return cursor.fetchone()
+
+
 def _build_chain(count):
     """Append ``count`` valid events after the lanes' heads with COPY, dealt over the lanes in
     turn as busy writers would leave them: the hashes are computed exactly as audit_record
@@ -215,6 +274,21 @@ def run():
     for writers in WRITER_COUNTS:
         appends[writers] = (_run_writers(plain_insert, writers), _run_writers(chained_append, writers))
     chain_count = sum(chained[1] for _plain, chained in appends.values())
+
+    import audit.services
+
+    remote = {}
+    with _RemoteHosts(connection):
+        for writers in WRITER_COUNTS:
+            remote[("plain", writers)] = _run_writers(_on_app_host(plain_insert), writers)
+            remote[("lanes", writers)] = _run_writers(_on_app_host(chained_append), writers)
+            lanes_head_locked = audit.services._lane_head_locked
+            audit.services._lane_head_locked = _one_chain_head_locked
+            try:
+                remote[("one chain", writers)] = _run_writers(_on_app_host(chained_append), writers)
+            finally:
+                audit.services._lane_head_locked = lanes_head_locked
+    chain_count += sum(count for (kind, _writers), (_rate, count) in remote.items() if kind != "plain")
     assert AuditEvent.objects.count() == chain_count
     by_lane = {}
     for lane, position in AuditEvent.objects.order_by("seq").values_list("lane", "position"):
@@ -272,6 +346,18 @@ def run():
     print(f"target, 16 writers more than 8: {'met' if sixteen > eight else 'NOT met'} ({sixteen / eight:.2f}×; "
           f"plain INSERT from 8 to 16 writers: {plain16 / plain8:.2f}×; chained share of plain: "
           f"{eight / plain8:.2f}× at 8, {sixteen / plain16:.2f}× at 16)")
+    print()
+    print(f"append with the app hosts modelled: {APP_MS:g} ms of work per request on its own host, "
+          f"{RTT_MS:g} ms round trip per statement and per commit")
+    print(f"{'':<52} {'8 writers':>10} {'16 writers':>11} {'16 / 8':>7} {'× plain at 8':>13} {'× plain at 16':>14}")
+    for kind, label in (("plain", "plain INSERT, same rows, no chain"), ("lanes", "audit_record, 16 lanes"),
+                        ("one chain", "audit_record, one chain, one head lock (before 0014)")):
+        at8, at16 = remote[(kind, 8)][0], remote[(kind, 16)][0]
+        print(f"{label:<52} {at8:>10,.0f} {at16:>11,.0f} {at16 / at8:>7.2f} {at8 / remote[('plain', 8)][0]:>13.2f} "
+              f"{at16 / remote[('plain', 16)][0]:>14.2f}")
+    lanes8, lanes16 = remote[("lanes", 8)][0], remote[("lanes", 16)][0]
+    print(f"target, 8 writers at least half of plain INSERT: {'met' if lanes8 >= 0.5 * remote[('plain', 8)][0] else 'NOT met'}; "
+          f"16 writers more than 8: {'met' if lanes16 > lanes8 else 'NOT met'} ({lanes16 / lanes8:.2f}×)")
     print()
     print(f"{'verification over ' + format(last, ',') + ' events':<52} {'events/s':>10} {'seconds':>9} {'× baseline':>11}")
     print(f"{'baseline: sequential scan (server-side cursor)':<52} {scan_rows / scan_seconds:>10,.0f} {scan_seconds:>9.2f} {1:>11.2f}")
