@@ -102,3 +102,40 @@ def screenshot(browser, name):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     browser.save_screenshot(path)
     return path
+
+
+PHONE, TABLET, LAPTOP = 390, 768, 1280
+
+
+def at_width(browser, width, height=900):
+    """Make the viewport itself ``width`` px wide (the window's frame, if any, added)."""
+    browser.set_window_size(width, height)
+    inner = browser.execute_script("return window.innerWidth")
+    if inner != width:
+        browser.set_window_size(width + (width - inner), height)
+
+
+def fits_width(browser, element=None):
+    """Nothing wider than the viewport: no sideways scrolling of the page (or of ``element``)."""
+    if element is not None:
+        return browser.execute_script("return arguments[0].scrollWidth <= window.innerWidth", element)
+    return browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def check_page(browser, name, *, widths=(PHONE, TABLET)):
+    """The one check of a page in the journeys: every axe-core rule (any impact) at a laptop's
+    width, then at each of ``widths``: nothing wider than the viewport, a screenshot, axe again;
+    and no console error. Leaves the browser at the laptop's width."""
+    from tests.browser.axe import assert_accessible
+
+    at_width(browser, LAPTOP)
+    assert_accessible(browser)
+    screenshot(browser, f"{name}-{LAPTOP}")
+    for width in widths:
+        at_width(browser, width)
+        assert fits_width(browser), f"{path_of(browser)} is wider than {width} px"
+        screenshot(browser, f"{name}-{width}")
+        assert_accessible(browser)
+    at_width(browser, LAPTOP)
+    errors = console_errors(browser)
+    assert not errors, "\n".join(errors)

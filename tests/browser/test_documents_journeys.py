@@ -12,21 +12,9 @@ from selenium.webdriver.common.by import By
 from casework.documents import demo
 from casework.documents.models import Document
 from tests.browser.axe import AXE_SOURCE
-from tests.browser.helpers import browser_login, console_errors, path_of, screenshot, submit
+from tests.browser.helpers import at_width, browser_login, console_errors, fits_width, path_of, screenshot, submit
 
 pytestmark = pytest.mark.browser
-
-
-def _at_width(browser, width):
-    browser.set_window_size(width, 900)
-    inner = browser.execute_script("return window.innerWidth")
-    if inner != width:
-        browser.set_window_size(width + (width - inner), 900)
-
-
-def _fits(browser, element):
-    """The panel is no wider than the viewport (the case page's other tables are not ours)."""
-    return browser.execute_script("return arguments[0].scrollWidth <= window.innerWidth", element)
 
 
 def assert_panel_passes_axe(browser):
@@ -61,7 +49,7 @@ def test_worker_attaches_a_document_and_downloads_it(browser, live_server, demo_
     browser.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
 
     browser_login(browser, live_server, "worker.scav")
-    _at_width(browser, 390)
+    at_width(browser, 390)
     browser.get(f"{live_server.url}/cases/{case.pk}/")
     panel = browser.find_element(By.ID, "documents")
     panel.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(upload))
@@ -69,7 +57,7 @@ def test_worker_attaches_a_document_and_downloads_it(browser, live_server, demo_
     assert path_of(browser) == f"/cases/{case.pk}/"
     panel = browser.find_element(By.ID, "documents")
     assert "Attestation plainte.pdf" in panel.text
-    assert _fits(browser, panel)
+    assert fits_width(browser, panel)
     assert_panel_passes_axe(browser)
     screenshot(browser, "worker-documents-390-fr")
 
@@ -79,7 +67,7 @@ def test_worker_attaches_a_document_and_downloads_it(browser, live_server, demo_
     link.click()
     assert _wait_for_file(downloads / "Attestation plainte.pdf") == content
 
-    _at_width(browser, 1280)
+    at_width(browser, 1280)
     browser.get(f"{live_server.url}/cases/{case.pk}/")
     assert_panel_passes_axe(browser)
     screenshot(browser, "worker-documents-laptop-fr")

@@ -17,36 +17,10 @@ from casework import case_lists, selectors
 from casework.models import Case
 from tests.browser.axe import assert_no_axe_violations
 from tests.browser.test_foundation_journeys import translated
-from tests.browser.helpers import browser_login, browser_logout, path_of, screenshot, submit, wait_for
+from tests.browser.helpers import (at_width, browser_login, browser_logout, check_page, fits_width, path_of, screenshot,
+                                   submit, wait_for)
 
 pytestmark = pytest.mark.browser
-
-WIDTHS = (390, 768)
-
-
-def _at_width(browser, width):
-    browser.set_window_size(width, 900)
-    inner = browser.execute_script("return window.innerWidth")
-    if inner != width:  # the window's frame, if any: make the viewport itself the width asked for
-        browser.set_window_size(width + (width - inner), 900)
-
-
-def _fits(browser):
-    """Nothing wider than the viewport: no sideways scrolling of the page itself."""
-    return browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1")
-
-
-def _check_page(browser, name):
-    """axe at the laptop width, then the page at each phone/tablet width: fits, screenshot, axe."""
-    _at_width(browser, 1280)
-    assert_no_axe_violations(browser)
-    for width in WIDTHS:
-        _at_width(browser, width)
-        assert _fits(browser), f"{path_of(browser)} is wider than {width} px"
-        screenshot(browser, f"{name}-{width}")
-        assert_no_axe_violations(browser)
-    _at_width(browser, 1280)
-
 
 def _references(browser):
     return [link.text for link in browser.find_elements(By.CSS_SELECTOR, "table.cards tbody td:first-child a")]
@@ -62,7 +36,7 @@ def test_a_lead_narrows_the_register_with_each_filter_and_sorts_by_each_column(b
     browser.get(live_server.url + "/cases/team/")
     team = Case.objects.filter(team__code="MEDLOC-SCAV")
     assert set(_references(browser)) == set(team.filter(status="open").values_list("reference", flat=True))
-    _check_page(browser, "register")
+    check_page(browser, "register")
 
     Select(browser.find_element(By.NAME, "status")).select_by_value("closed")
     _apply(browser)
@@ -125,7 +99,7 @@ def test_a_worker_closes_a_case_safely_and_undoes_it_the_same_day(browser, live_
     browser.get(f"{live_server.url}/cases/{case.pk}/close/")
     reason = Select(browser.find_element(By.NAME, "reason"))
     assert reason.first_selected_option.get_attribute("value") == ""
-    _check_page(browser, "close-form")
+    check_page(browser, "close-form")
     submit(browser, browser.find_element(By.CSS_SELECTOR, "main form button.primary"))
     summary = browser.find_element(By.CSS_SELECTOR, ".error-summary")
     link = summary.find_element(By.CSS_SELECTOR, "a")
@@ -136,11 +110,11 @@ def test_a_worker_closes_a_case_safely_and_undoes_it_the_same_day(browser, live_
     submit(browser, browser.find_element(By.CSS_SELECTOR, "main form button.primary"))
     assert case.reference in browser.find_element(By.TAG_NAME, "main").text
     assert Case.objects.get(pk=case.pk).is_open, "nothing is closed before the confirmation"
-    _check_page(browser, "close-summary")
+    check_page(browser, "close-summary")
     submit(browser, browser.find_element(By.CSS_SELECTOR, "main form button.primary"))
     assert path_of(browser) == f"/cases/{case.pk}/"
     assert not Case.objects.get(pk=case.pk).is_open
-    _check_page(browser, "closed-case")
+    check_page(browser, "closed-case")
 
     submit(browser, browser.find_element(By.XPATH, "//form[contains(@action, '/close/undo/')]//button"))
     assert Case.objects.get(pk=case.pk).is_open
@@ -149,13 +123,13 @@ def test_a_worker_closes_a_case_safely_and_undoes_it_the_same_day(browser, live_
 
 
 def test_a_workers_day_at_phone_width(browser, live_server, demo_world):
-    _at_width(browser, 390)
+    at_width(browser, 390)
     assert browser_login(browser, live_server, "worker.scav") == "/agenda/", "workers land on their day"
-    assert _fits(browser)
+    assert fits_width(browser)
     assert_no_axe_violations(browser)
     screenshot(browser, "day-today-390")
     browser.get(live_server.url + "/cases/")
-    assert _fits(browser)
+    assert fits_width(browser)
     logout = browser.find_element(By.XPATH, "//form[contains(@action, '/logout/')]//button")
     right = browser.execute_script("const r = arguments[0].getBoundingClientRect(); return r.right;", logout)
     assert right <= 390, "Log out is cut off"
@@ -164,22 +138,22 @@ def test_a_workers_day_at_phone_width(browser, live_server, demo_world):
     case = Case.objects.filter(status="open", assignments__worker__username="worker.scav").first()
     browser.find_element(By.LINK_TEXT, case.reference).click()
     wait_for(browser, lambda b: path_of(b) == f"/cases/{case.pk}/", "the case did not open")
-    assert _fits(browser)
+    assert fits_width(browser)
     screenshot(browser, "day-case-390")
     assert_no_axe_violations(browser)
     browser.find_element(By.CSS_SELECTOR, f"a[href='/cases/{case.pk}/sessions/new/']").click()
     wait_for(browser, lambda b: path_of(b).endswith("/sessions/new/"), "the session form did not open")
     assert browser.find_element(By.NAME, "duration_minutes").get_attribute("value"), "the usual duration is filled in"
-    assert _fits(browser)
+    assert fits_width(browser)
     screenshot(browser, "day-session-form-390")
     assert_no_axe_violations(browser)
     before = case.sessions.count()
     browser.find_element(By.NAME, "notes").send_keys("Entretien au téléphone, suivi dans deux semaines.")
     submit(browser, browser.find_element(By.CSS_SELECTOR, "main form button.primary"))
     assert case.sessions.count() == before + 1
-    assert _fits(browser)
-    _at_width(browser, 768)
-    assert _fits(browser)
+    assert fits_width(browser)
+    at_width(browser, 768)
+    assert fits_width(browser)
     screenshot(browser, "day-case-768")
     assert_no_axe_violations(browser)
     browser_logout(browser)
@@ -191,7 +165,7 @@ def test_a_worker_reads_every_session_of_a_long_follow_up_at_phone_width(browser
     case = (Case.objects.filter(assignments__worker__username="worker.scapi")
             .annotate(total=Count("sessions")).order_by("-total").first())
     assert case.total > selectors.RECENT_SESSIONS, "the demo's long follow-up is seeded"
-    _at_width(browser, 390)
+    at_width(browser, 390)
     browser_login(browser, live_server, "worker.scapi")
     browser.get(f"{live_server.url}/cases/{case.pk}/")
     shown = browser.find_elements(By.XPATH, f"//section[h2[starts-with(., '{translated('fr', 'Sessions')}')]]//tbody/tr")
@@ -202,7 +176,7 @@ def test_a_worker_reads_every_session_of_a_long_follow_up_at_phone_width(browser
     assert len(rows) == case.total  # fewer than a page of 50
     newest = case.sessions.order_by("-held_on").first().held_on.strftime("%d/%m/%Y")
     assert newest in rows[0].text
-    _check_page(browser, "long-follow-up-sessions")
+    check_page(browser, "long-follow-up-sessions")
     browser_logout(browser)
 
 
@@ -211,7 +185,7 @@ def test_the_new_case_form_groups_its_checkboxes_and_summarises_errors(browser, 
     browser.get(f"{live_server.url}/cases/new/")
     group = browser.find_element(By.XPATH, "//fieldset[.//input[@name='case-workers']]")
     assert group.find_element(By.TAG_NAME, "legend").text
-    _check_page(browser, "new-case-form")
+    check_page(browser, "new-case-form")
     submit(browser, browser.find_element(By.CSS_SELECTOR, "main form button.primary"))
     summary = browser.find_element(By.CSS_SELECTOR, ".error-summary")
     for link in summary.find_elements(By.CSS_SELECTOR, "a"):
@@ -227,7 +201,7 @@ def test_an_auditor_reads_the_log_verifies_it_and_reviews_a_finding_with_an_outc
     browser.get(f"{live_server.url}/audit/")
     agent = browser.find_element(By.CSS_SELECTOR, "details.agent summary")
     assert "·" in agent.text and len(agent.text) < 30
-    _check_page(browser, "audit-log")
+    check_page(browser, "audit-log")
     submit(browser, browser.find_element(By.XPATH, "//form[contains(@action, '/audit/verify/')]//button"))
     assert browser.find_element(By.CSS_SELECTOR, ".messages").text
     from django.contrib.auth import get_user_model
@@ -242,7 +216,7 @@ def test_an_auditor_reads_the_log_verifies_it_and_reviews_a_finding_with_an_outc
     anomalies_detect(first_day=timezone.localdate(), last_day=timezone.localdate())
     item = Anomaly.objects.unreviewed().first()
     browser.get(f"{live_server.url}/audit/anomalies/{item.pk}/")
-    _check_page(browser, "audit-review")
+    check_page(browser, "audit-review")
     browser.find_element(By.CSS_SELECTOR, "input[name=outcome][value=justified]").click()
     browser.find_element(By.NAME, "comment").send_keys("Checked with the team lead: a genuine emergency.")
     submit(browser, browser.find_element(By.CSS_SELECTOR, "main form button.primary"))

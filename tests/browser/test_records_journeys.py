@@ -1,45 +1,15 @@
 """Recording the work that is not a session on a named file, in a real browser: a worker records
 an anonymous contact, another records a collective activity that the lead confirms. Each page is
-checked with axe-core (vendored: tests/browser/vendor/, no CDN) at 390 px and on a laptop."""
-
-from pathlib import Path
+checked with axe-core (every rule, any impact) on a laptop, at 390 px and at 768 px."""
 
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 from casework.contacts.models import AnonymousContact, CollectiveActivity
-from tests.browser.helpers import browser_login, browser_logout, console_errors, path_of, screenshot, submit
+from tests.browser.helpers import browser_login, browser_logout, check_page, path_of, submit
 
 pytestmark = pytest.mark.browser
-
-AXE = (Path(__file__).parent / "vendor" / "axe-core-4.10.3.min.js").read_text(encoding="utf-8")
-SIZES = {"phone": (390, 844), "laptop": (1280, 900)}
-
-
-def axe_violations(browser):
-    browser.set_script_timeout(90)  # axe takes seconds on a loaded two-core machine
-    browser.execute_script(AXE)
-    result = browser.execute_async_script(
-        "const done = arguments[arguments.length - 1];"
-        "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations.map("
-        "v => v.impact + ' ' + v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))));")
-    return [v for v in result if v.split(" ", 1)[0] in ("serious", "critical")]
-
-
-def check_page(browser, name):
-    """No serious accessibility violation, no console error, nothing wider than a phone."""
-    for size, (width, height) in SIZES.items():
-        browser.set_window_size(width, height)
-        violations = axe_violations(browser)
-        assert not violations, "\n".join(violations)
-        if size == "phone":
-            overflow = browser.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
-            assert overflow <= 1, f"{name} is {overflow}px wider than a 390px phone"
-        screenshot(browser, f"{name}-{size}")
-    errors = console_errors(browser)
-    assert not errors, "\n".join(errors)
-
 
 def _fill(browser, name, value):
     field = browser.find_element(By.NAME, name)
