@@ -191,12 +191,20 @@ class IndicatorFigures:
         return fmt(self.daily_average)
 
     def months_table(self):
-        """The monthly table (a header of month abbreviations, one cell per month), built here
-        for the same reason as ``Chart.svg``."""
+        """The monthly figures (month abbreviations over one cell per month), built here for
+        the same reason as ``Chart.svg``."""
         cells = self.month_values
-        head = "".join(f'<th scope="col">{escape(c.label) if c else "&nbsp;"}</th>' for c in cells)
-        body = "".join(f'<td class="{c.state}">{escape(c.text)}</td>' if c else '<td><span class="muted">–</span></td>' for c in cells)
-        return mark_safe(f'<table class="months"><thead><tr>{head}</tr></thead><tbody><tr>{body}</tr></tbody></table>')
+        labels = month_labels()
+        # Two tables of six months, side by side on a laptop and one above the other on a
+        # phone, rather than twelve columns scrolling sideways. Every column is named, months
+        # not published yet included (an unnamed column leaves a screen reader's user guessing).
+        halves = []
+        for first in (0, 6):
+            head = "".join(f'<th scope="col">{escape(label)}</th>' for label in labels[first:first + 6])
+            body = "".join(f'<td class="{c.state}">{escape(c.text)}</td>' if c else '<td><span class="muted">–</span></td>'
+                           for c in cells[first:first + 6])
+            halves.append(f"<table><thead><tr>{head}</tr></thead><tbody><tr>{body}</tr></tbody></table>")
+        return mark_safe(f'<div class="months">{"".join(halves)}</div>')
 
     @property
     def chart_svg(self):

@@ -193,7 +193,7 @@ def test_the_page_and_the_printable_report_show_the_same_cells_as_the_exports(pe
     for url in (f"/indicators/{CONTROLLED_YEAR}/", f"/indicators/{CONTROLLED_YEAR}/report/?lang=fr"):
         page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
         start = page.index(f'id="indicator-{indicator.pk}"')
-        block = page[start:page.index("</table>", page.index('class="months"', start))]
+        block = page[start:page.index("</div>", page.index('class="months"', start))]
         cells = re.findall(r'<td class="(shown|hidden)">([^<]*)</td>', block)
         assert [None if state == "hidden" else int(text) for state, text in cells] == [exported[m] for m in range(1, 13)]
         assert "Feb: 2" not in page and "&lt; 5" not in page
