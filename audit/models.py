@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.actions import ACTION_LABELS
 from audit.hashing import HASHED_FIELDS
+from casework.models.choices import ChoiceLabels
 
 
 class AppendOnlyError(Exception):
@@ -126,7 +127,7 @@ class AnomalyQuerySet(models.QuerySet):
         return self.filter(reviewed_at__isnull=False)
 
 
-class Anomaly(models.Model):
+class Anomaly(ChoiceLabels, models.Model):
     """Something in the audit log an auditor should look at (audit.anomalies finds them).
 
     One row per rule, user, day (Europe/Brussels) and ``key`` (what distinguishes several

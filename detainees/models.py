@@ -5,10 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from casework.crypto.fields import EncryptedDateField, EncryptedTextField
-from casework.models import Case
+from casework.models import Case, ChoiceLabels
 
 
-class DetentionDetails(models.Model):
+class DetentionDetails(ChoiceLabels, models.Model):
     class Prison(models.TextChoices):
         HAREN = "haren", "Haren"
         SAINT_GILLES = "saint_gilles", "Saint-Gilles / Sint-Gillis"

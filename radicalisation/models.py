@@ -5,10 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from casework.crypto.fields import EncryptedDateField
-from casework.models import Case
+from casework.models import Case, ChoiceLabels
 
 
-class RadicalisationDetails(models.Model):
+class RadicalisationDetails(ChoiceLabels, models.Model):
     class Requester(models.TextChoices):
         PERSON = "person", _("the person themself")
         FAMILY = "family", _("family or close relations")

@@ -7,10 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from casework.crypto.fields import EncryptedDateField
-from casework.models import Case
+from casework.models import Case, ChoiceLabels
 
 
-class VictimDetails(models.Model):
+class VictimDetails(ChoiceLabels, models.Model):
     class Offence(models.TextChoices):
         DOMESTIC_VIOLENCE = "domestic_violence", _("domestic violence")
         SEXUAL_VIOLENCE = "sexual_violence", _("sexual violence")
@@ -112,7 +112,7 @@ class HotelStay(models.Model):
                                               name="victims_stay_out_after_in")]
 
 
-class HotelWaitingEntry(models.Model):
+class HotelWaitingEntry(ChoiceLabels, models.Model):
     class Status(models.TextChoices):
         WAITING = "waiting", _("waiting")
         PLACED = "placed", _("given a room")
@@ -139,7 +139,7 @@ class HotelWaitingEntry(models.Model):
 SCALE_MAX = 10
 
 
-class SelfAssessment(models.Model):
+class SelfAssessment(ChoiceLabels, models.Model):
     class Moment(models.TextChoices):
         INTAKE = "intake", _("at intake")
         CLOSING = "closing", _("at closing")

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from casework.models import Case, Place, Session, SessionKind, Team
+from casework.models import Case, ChoiceLabels, Place, Session, SessionKind, Team
 
 DEFAULT_FOLLOW_UP_DAYS = 30
 
@@ -34,7 +34,7 @@ class CaseFollowUp(models.Model):
         constraints = [models.CheckConstraint(condition=models.Q(days__gte=1, days__lte=365), name="case_follow_up_days")]
 
 
-class Appointment(models.Model):
+class Appointment(ChoiceLabels, models.Model):
     class Status(models.TextChoices):
         PLANNED = "planned", _("planned")
         DONE = "done", _("session recorded")

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from casework.crypto.fields import EncryptedTextField
-from casework.models import Case, Team
+from casework.models import Case, ChoiceLabels, Team
 
 NOTE_MAX = 2000
 DURATION_MAX = 600
@@ -27,7 +27,7 @@ class ContactQuerySet(models.QuerySet):
         return self.filter(team__in=teams)
 
 
-class AnonymousContact(models.Model):
+class AnonymousContact(ChoiceLabels, models.Model):
     class Kind(models.TextChoices):
         DROP_IN = "drop_in", _("drop-in hours")
         LISTENING_SPACE = "listening_space", _("listening space")
@@ -90,7 +90,7 @@ class ActivityQuerySet(models.QuerySet):
         return self.filter(confirmed_at__isnull=False)
 
 
-class CollectiveActivity(models.Model):
+class CollectiveActivity(ChoiceLabels, models.Model):
     class Kind(models.TextChoices):
         AWARENESS = "awareness", _("awareness session")
         TRAINING = "training", _("training given")

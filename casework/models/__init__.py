@@ -1,3 +1,4 @@
+from casework.models.choices import ChoiceLabels  # noqa: F401
 from casework.models.teams import AccountState, Role, Team  # noqa: F401
 from casework.models.cases import (  # noqa: F401
     Assignment,

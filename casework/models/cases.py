@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from casework.crypto.fields import EncryptedCharField, EncryptedDateField, EncryptedTextField
 from casework.i18n import localized
+from casework.models.choices import ChoiceLabels
 from casework.models.teams import Team
 
 NOTES_MAX_LENGTH = 20_000
@@ -63,7 +64,7 @@ class CaseQuerySet(models.QuerySet):
         )
 
 
-class Case(models.Model):
+class Case(ChoiceLabels, models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("open")
         CLOSED = "closed", _("closed")
@@ -225,7 +226,7 @@ class SessionQuerySet(models.QuerySet):
         return self.filter(case__in=cases)
 
 
-class Session(models.Model):
+class Session(ChoiceLabels, models.Model):
     """A session or follow-up held with the person of a case."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

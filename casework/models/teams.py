@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from casework.i18n import localized
+from casework.models.choices import ChoiceLabels
 
 
 class Team(models.Model):
@@ -55,7 +56,7 @@ class AccountState(models.Model):
         default_permissions = ()
 
 
-class Role(models.Model):
+class Role(ChoiceLabels, models.Model):
     """A user's role. Worker and lead are per team (a user may be in several teams); auditor,
     coordinator and administrator are organisation-wide and carry no team."""
 

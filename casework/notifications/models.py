@@ -5,10 +5,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from casework.models import Case
+from casework.models import Case, ChoiceLabels
 
 
-class Notification(models.Model):
+class Notification(ChoiceLabels, models.Model):
     class Kind(models.TextChoices):
         ASSIGNED = "assigned", _("a case was assigned to you")
         UNASSIGNED = "unassigned", _("a case was taken from you")

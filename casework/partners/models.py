@@ -15,12 +15,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from casework.crypto.fields import EncryptedTextField
-from casework.models import Case, Team
+from casework.models import Case, ChoiceLabels, Team
 
 TEXT_MAX_LENGTH = 2000
 
 
-class Partner(models.Model):
+class Partner(ChoiceLabels, models.Model):
     """An organisation the teams work with (CPAS/OCMW, justice house, prison, …)."""
 
     class Kind(models.TextChoices):
@@ -90,7 +90,7 @@ class ConsentQuerySet(models.QuerySet):
         return self.filter(withdrawn_on__isnull=True)
 
 
-class Consent(models.Model):
+class Consent(ChoiceLabels, models.Model):
     """What the person agreed to, when and how; withdrawn, never deleted while the case lives."""
 
     class Scope(models.TextChoices):
@@ -150,7 +150,7 @@ class Consent(models.Model):
         return self.team or self.partner
 
 
-class PartnerReferral(models.Model):
+class PartnerReferral(ChoiceLabels, models.Model):
     """A person sent to a partner (an "orientation"), with its follow-up and outcome."""
 
     class Outcome(models.TextChoices):
@@ -184,7 +184,7 @@ class PartnerReferral(models.Model):
         return f"<PartnerReferral {self.pk}>"
 
 
-class TeamReferral(models.Model):
+class TeamReferral(ChoiceLabels, models.Model):
     """A case referred (the sending team keeps its file) or transferred (the sending team
     closes it) to another team. Nothing is copied until the receiving lead accepts."""
 
@@ -228,7 +228,7 @@ class TeamReferral(models.Model):
         return f"<TeamReferral {self.pk}>"
 
 
-class FileLink(models.Model):
+class FileLink(ChoiceLabels, models.Model):
     """Two teams' files about the same person (same national number blind index).
 
     Created when the second file is opened: each lead then learns only that a file exists in the

@@ -30,6 +30,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from casework.i18n import localized
+from casework.models import ChoiceLabels
 
 QUANTITY_MAX = Decimal("10000")
 DESCRIPTION_MAX = 200
@@ -182,7 +183,7 @@ class IndicatorQuerySet(models.QuerySet):
         return self.filter(expected_result__operational_objective__strategic_objective__team__in=roles.lead_teams)
 
 
-class Indicator(_Named):
+class Indicator(ChoiceLabels, _Named):
     class Kind(models.TextChoices):
         COUNT = "count", _("count")
         YES_NO = "yes_no", _("yes/no")
@@ -311,7 +312,7 @@ class Attestation(models.Model):
         verbose_name_plural = _("attestations")
 
 
-class ComputationRun(models.Model):
+class ComputationRun(ChoiceLabels, models.Model):
     """One computation of a year's figures: when it started and finished, and who asked (None:
     the nightly schedule or a command)."""
 
