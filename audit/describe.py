@@ -8,6 +8,8 @@ kinds and the usernames a page names are read once), whatever the page size.
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
+from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -158,8 +160,15 @@ class Describer:
 def describe_events(events):
     events = list(events)
     describer = Describer(events)
+    # The row's time and links, made here rather than through three template filters and two
+    # {% url %} tags per row (a tenth of the auditor's page, which is this table, 50 rows).
     for event in events:
         event.target_text = describer.target(event)
         event.detail_sentence = describer.detail(event)
         event.agent_short = short_agent(event.user_agent)
+        at = timezone.localtime(event.at)
+        event.at_iso = at.isoformat()
+        event.at_text = f'{formats.date_format(at, "SHORT_DATE_FORMAT")} {formats.time_format(at, "H:i:s")}'
+        event.actor_url = reverse("audit:user", args=[event.actor_id]) if event.actor_id else ""
+        event.case_url = reverse("audit:case", args=[event.target_ref]) if event.target_ref else ""
     return events
