@@ -161,7 +161,7 @@ def describe_events(events):
     events = list(events)
     describer = Describer(events)
     # The row's time and links, made here rather than through three template filters and two
-    # {% url %} tags per row (a tenth of the auditor's page, which is this table, 50 rows).
+    # {% url %} tags per row: about a quarter of the auditor's page (this table, 50 rows).
     for event in events:
         event.target_text = describer.target(event)
         event.detail_sentence = describer.detail(event)

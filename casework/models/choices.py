@@ -2,9 +2,9 @@
 
 Django's generated method builds ``dict(make_hashable(field.flatchoices))`` on every call, and
 hashing each choice's lazy label translates it: a field of ten choices costs ten ``gettext``
-calls per row of a list. The labels by value are built once per field here (a field's choices
-are fixed when its model class is made) and the one label shown is translated when it is
-rendered, in the language of the request as before."""
+calls per row of a list. Here the labels by value are built once per field (a field's choices
+are fixed when its model class is made) and only the label returned is translated, in the
+language active for the call, as Django's is. simple-history's copies keep Django's method."""
 
 from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable

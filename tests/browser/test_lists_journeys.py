@@ -16,9 +16,9 @@ from selenium.webdriver.support.ui import Select
 from casework import case_lists, selectors
 from casework.models import Case
 from tests.browser.axe import assert_no_axe_violations
-from tests.browser.test_foundation_journeys import translated
 from tests.browser.helpers import (at_width, browser_login, browser_logout, check_page, fits_width, path_of, screenshot,
                                    submit, wait_for)
+from tests.browser.test_foundation_journeys import translated
 
 pytestmark = pytest.mark.browser
 
