@@ -17,6 +17,36 @@ DEMO_PASSWORD = "test-Password-4-demo"
 REQUIRE_SERVICES = os.environ.get("CASEWORK_REQUIRE_SERVICES") == "1"
 
 
+def _own_redis_database(url, worker):
+    """The Redis URL of this test process's cache: the next database after REDIS_URL's for the
+    main process, one further per xdist worker ("gw0", "gw1", …), wrapping within Redis's 16."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    offset = 1 + (int(worker[2:]) if worker.startswith("gw") else 0)
+    database = (base + offset) % 16
+    return urlunsplit(parts._replace(path=f"/{database if database != base else (database + 1) % 16}"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _a_cache_of_its_own():
+    """``cache.clear()`` on Redis is FLUSHDB: one test process clearing the cache (the plan's
+    tests do, around each test) would empty another's cache between two requests, and the
+    broker's queues with it. So each process caches in a Redis database of its own; Celery keeps
+    REDIS_URL's."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    backend = settings.CACHES["default"]["BACKEND"]
+    if not backend.endswith("RedisCache"):
+        yield
+        return
+    location = _own_redis_database(settings.REDIS_URL, os.environ.get("PYTEST_XDIST_WORKER", ""))
+    with override_settings(CACHES={"default": {**settings.CACHES["default"], "LOCATION": location}}):
+        yield
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
     from django.conf import settings
