@@ -16,6 +16,7 @@ from selenium.common.exceptions import StaleElementReferenceException, TimeoutEx
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
+from tests.browser.axe import assert_accessible
 from tests.conftest import DEMO_PASSWORD
 
 WAIT = 15  # seconds: a page of the live server, Argon2 included, answers well within this
@@ -126,8 +127,6 @@ def check_page(browser, name, *, widths=(PHONE, TABLET)):
     """The one check of a page in the journeys: every axe-core rule (any impact) at a laptop's
     width, then at each of ``widths``: nothing wider than the viewport, a screenshot, axe again;
     and no console error. Leaves the browser at the laptop's width."""
-    from tests.browser.axe import assert_accessible
-
     at_width(browser, LAPTOP)
     assert_accessible(browser)
     screenshot(browser, f"{name}-{LAPTOP}")
