@@ -77,7 +77,12 @@ class AnonymousContact(ChoiceLabels, models.Model):
         verbose_name = _("anonymous contact")
         verbose_name_plural = _("anonymous contacts")
         default_permissions = ()
-        indexes = [models.Index(fields=["team", "date"], name="contacts_contact_team_date")]
+        indexes = [
+            # The list, newest first (casework.contacts.selectors.NEWEST_FIRST): a lead's by team,
+            # a worker's by who recorded it; the team's also serves the plan's date ranges.
+            models.Index(fields=["team", "-date", "-created_at", "-id"], name="contact_team_newest"),
+            models.Index(fields=["recorded_by", "-date", "-created_at", "-id"], name="contact_recorder_newest"),
+        ]
         constraints = [models.CheckConstraint(condition=Q(duration_minutes__gte=1, duration_minutes__lte=DURATION_MAX),
                                               name="contacts_contact_duration_range")]
 
@@ -129,7 +134,10 @@ class CollectiveActivity(ChoiceLabels, models.Model):
         verbose_name = _("collective activity")
         verbose_name_plural = _("collective activities")
         default_permissions = ()
-        indexes = [models.Index(fields=["team", "kind", "date"], name="contacts_activity_team_kind")]
+        indexes = [
+            models.Index(fields=["team", "kind", "date"], name="contacts_activity_team_kind"),
+            models.Index(fields=["team", "-date", "-created_at", "-id"], name="activity_team_newest"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(participants__lte=PARTICIPANTS_MAX), name="contacts_activity_participants_max"),
             models.CheckConstraint(condition=Q(confirmed_at__isnull=True, confirmed_by__isnull=True)

@@ -25,12 +25,11 @@ def _member_teams(request, target_type):
 @login_required
 def contact_list(request):
     _member_teams(request, "anonymouscontact")
-    contacts = list(selectors.visible_contacts(request.user)[:selectors.LIST_LIMIT])
+    page = selectors.contact_page(request.user, older=request.GET.get("older"), newer=request.GET.get("newer"))
     audit_record(actor=request.user, action=Action.CONTACT_LIST, origin=Origin.from_request(request),
-                 target_type="anonymouscontact", detail={"rows": len(contacts)})
+                 target_type="anonymouscontact", detail={"rows": len(page.rows)})
     return render(request, "contacts/contact_list.html", {
-        "contacts": contacts, "limit": selectors.LIST_LIMIT,
-        "is_lead": bool(access.roles_of(request.user).lead_teams),
+        "contacts": page.rows, "page": page, "is_lead": bool(access.roles_of(request.user).lead_teams),
     })
 
 
@@ -113,12 +112,12 @@ def contact_convert(request, contact_id):
 def activity_list(request):
     teams = _member_teams(request, "collectiveactivity")
     roles = access.roles_of(request.user)
-    activities = list(selectors.visible_activities(request.user)[:selectors.LIST_LIMIT])
+    page = selectors.activity_page(request.user, older=request.GET.get("older"), newer=request.GET.get("newer"))
     audit_record(actor=request.user, action=Action.ACTIVITY_LIST, origin=Origin.from_request(request),
-                 target_type="collectiveactivity", detail={"rows": len(activities)})
+                 target_type="collectiveactivity", detail={"rows": len(page.rows)})
     return render(request, "contacts/activity_list.html", {
-        "activities": activities, "limit": selectors.LIST_LIMIT, "lead_teams": roles.lead_teams,
-        "to_confirm": sum(1 for a in activities if not a.confirmed and a.team_id in roles.lead_teams),
+        "activities": page.rows, "page": page, "lead_teams": roles.lead_teams,
+        "to_confirm": selectors.activities_to_confirm(request.user) if roles.lead_teams else 0,
         "teams": teams,
     })
 
