@@ -64,31 +64,6 @@ def events_filtered(filters: EventFilters):
     return events
 
 
-@dataclasses.dataclass(frozen=True)
-class Page:
-    rows: list
-    older: int | None  # cursor for the "older" link: show events before this seq
-    newer: int | None  # cursor for the "newer" link: show events after this seq
-
-
-def keyset_page(queryset, *, before: int | None = None, after: int | None = None, size: int = PAGE_SIZE) -> Page:
-    """One page of ``queryset``, newest first, strictly before or after a seq."""
-    if after is not None:
-        rows = list(queryset.filter(seq__gt=after).order_by("seq")[:size + 1])
-        has_newer = len(rows) > size
-        rows = rows[:size][::-1]
-        has_older = bool(rows) and queryset.filter(seq__lt=rows[-1].seq).exists()
-    else:
-        window = queryset.filter(seq__lt=before) if before is not None else queryset
-        rows = list(window.order_by("-seq")[:size + 1])
-        has_older = len(rows) > size
-        rows = rows[:size]
-        has_newer = before is not None and bool(rows) and queryset.filter(seq__gt=rows[0].seq).exists()
-    if not rows and (before is not None or after is not None):
-        return keyset_page(queryset, size=size)  # a stale or foreign cursor: start again from the newest
-    return Page(rows=rows, older=rows[-1].seq if has_older else None, newer=rows[0].seq if has_newer else None)
-
-
 def events_for_export(filters: EventFilters, *, up_to_seq: int, batch: int = EXPORT_BATCH):
     """The filtered events up to ``up_to_seq``, oldest first, read in keyset batches so that
     an export of millions of rows streams in constant memory."""

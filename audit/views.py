@@ -27,6 +27,7 @@ from audit.forms import REFERENCE, AnomalyReviewForm, EventFilterForm, cursor
 from audit.models import Anomaly
 from audit.services import Origin, anomaly_review, audit_export_record, audit_view_record
 from casework.access import refuse, roles_of
+from casework.keyset import newest_first
 
 
 def auditor_required(view):
@@ -48,7 +49,9 @@ def _query(request, *drop):
 
 
 def _page(request, queryset):
-    return selectors.keyset_page(queryset, before=cursor(request.GET.get("before")), after=cursor(request.GET.get("after")))
+    """Newest first by keyset on seq: ``before`` a seq (older), ``after`` one (newer)."""
+    return newest_first(queryset, ("seq",), older=request.GET.get("before"), newer=request.GET.get("after"),
+                        size=selectors.PAGE_SIZE)
 
 
 def _render(request, template, context):

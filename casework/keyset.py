@@ -1,5 +1,5 @@
-"""Newest-first pages by keyset, for lists that only grow with the years (anonymous contacts,
-collective activities).
+"""Newest-first pages by keyset, for lists that only grow with the years: the audit log (on
+its seq), notifications (on their id), anonymous contacts and collective activities.
 
 A page is the ``size`` rows after (or before) the last row the user saw, in the order of a few
 ``keys`` that together are unique and that an index serves in that order: no COUNT and no
@@ -39,8 +39,13 @@ def parse_cursor(model, keys, raw):
     parts = (raw or "").split(SEPARATOR)
     if not raw or len(parts) != len(keys):
         return None
+    values = []
     try:
-        values = [model._meta.get_field(key).to_python(part) for key, part in zip(keys, parts)]
+        for key, part in zip(keys, parts):
+            field = model._meta.get_field(key)
+            value = field.to_python(part)
+            field.run_validators(value)  # e.g. an integer beyond the column's range
+            values.append(value)
     except (ValidationError, ValueError):
         return None
     return None if any(value is None for value in values) else values

@@ -1,28 +1,16 @@
 """Reads of a user's notifications."""
 
+from casework.keyset import newest_first
 from casework.notifications.models import Notification
 
 PAGE_SIZE = 30
 
 
-def notification_page(user, *, older_than=None, newer_than=None, size=PAGE_SIZE):
+def notification_page(user, *, older=None, newer=None):
     """One page of the user's notifications, newest first, by keyset on the id (ids grow with
-    time): ``older_than`` / ``newer_than`` an id from the previous page. Returns the rows and
-    whether there are older and newer ones. Two short scans of the (recipient, id) index
-    whatever the number of notifications the years leave: no COUNT, no OFFSET."""
-    mine = Notification.objects.filter(recipient=user)
-    if newer_than is not None:
-        rows = list(mine.filter(pk__gt=newer_than).order_by("pk")[:size + 1])
-        has_newer = len(rows) > size
-        rows = rows[:size][::-1]
-        oldest_shown = rows[-1].pk if rows else newer_than + 1
-        return rows, mine.filter(pk__lt=oldest_shown).exists(), has_newer
-    older = mine if older_than is None else mine.filter(pk__lt=older_than)
-    rows = list(older.order_by("-pk")[:size + 1])
-    has_older = len(rows) > size
-    rows = rows[:size]
-    has_newer = older_than is not None and mine.filter(pk__gte=older_than).exists()
-    return rows, has_older, has_newer
+    time): two short scans of the (recipient, id) index whatever the number of notifications
+    the years leave, no COUNT, no OFFSET."""
+    return newest_first(Notification.objects.filter(recipient=user), ("id",), older=older, newer=newer, size=PAGE_SIZE)
 
 
 def unread_of(user):

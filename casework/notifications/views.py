@@ -21,16 +21,10 @@ def notification_list(request):
     if request.method == "POST":
         notifications_mark_read(user=request.user)
         return redirect("notifications:list")
-    rows, has_older, has_newer = notification_page(request.user, older_than=_cursor(request.GET.get("older")),
-                                                   newer_than=_cursor(request.GET.get("newer")))
+    page = notification_page(request.user, older=request.GET.get("older"), newer=request.GET.get("newer"))
     return render(request, "notifications/list.html", {
-        "notifications": rows, "has_older": has_older, "has_newer": has_newer, "unread": has_unread(request.user),
+        "notifications": page.rows, "page": page, "unread": has_unread(request.user),
     })
-
-
-def _cursor(raw):
-    """A page cursor from the query string (an id); anything else starts from the newest."""
-    return int(raw) if raw and raw.isdigit() and len(raw) < 19 else None
 
 
 @login_required

@@ -301,6 +301,8 @@ def test_workspace_pages_work_without_javascript_and_load_nothing_from_elsewhere
     ("/audit/users/99999999999999999999999/", 404), ("/audit/anomalies/99999999999999999999999/", 404),
     ("/audit/users/0/", 404), ("/audit/cases/" + "A" * 41 + "/", 404),
     ("/audit/anomalies/?before=99999999999999999999999&status=%00", 200),
+    ("/audit/?before=99999999999999999999999", 200), ("/audit/?after=99999999999999999999999", 200),
+    ("/audit/?before=-3", 200), ("/audit/?after=abc", 200), ("/audit/?before=1.5&after=%00", 200),
 ])
 def test_out_of_range_identifiers_are_not_found_rather_than_a_crash(login, url, status):
     assert login("auditor").get(url).status_code == status
