@@ -65,8 +65,9 @@ def _beyond(keys, values, lookup):
 
 
 def newest_first(queryset, keys, *, older=None, newer=None, size):
-    """One page of ``queryset``, newest first by ``keys`` (descending), after the raw cursor
-    ``older`` or before ``newer`` (at most one of them; neither: the newest page)."""
+    """One page of ``queryset``, newest first by ``keys`` (descending): the rows older than the
+    raw cursor ``older``, or newer than ``newer`` (``newer`` wins if both are given; neither:
+    the newest page)."""
     model = queryset.model
     older_values, newer_values = parse_cursor(model, keys, older), parse_cursor(model, keys, newer)
     descending = [f"-{key}" for key in keys]
@@ -78,8 +79,8 @@ def newest_first(queryset, keys, *, older=None, newer=None, size):
             return newest_first(queryset, keys, size=size)
         has_older = queryset.filter(_beyond(keys, [getattr(rows[-1], key) for key in keys], "lt")).exists()
     else:
-        after = queryset if older_values is None else queryset.filter(_beyond(keys, older_values, "lt"))
-        rows = list(after.order_by(*descending)[:size + 1])
+        window = queryset if older_values is None else queryset.filter(_beyond(keys, older_values, "lt"))
+        rows = list(window.order_by(*descending)[:size + 1])
         if not rows and older_values is not None:  # nothing older any more: the newest page
             return newest_first(queryset, keys, size=size)
         has_older = len(rows) > size
