@@ -24,7 +24,3 @@ def axe_violations(browser, *, context=None):
 def assert_accessible(browser):
     violations = axe_violations(browser)
     assert not violations, f"axe-core on {browser.current_url}:\n" + "\n".join(violations)
-
-
-# The name the lists journeys use; one check for every journey.
-assert_no_axe_violations = assert_accessible

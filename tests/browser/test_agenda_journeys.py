@@ -11,7 +11,7 @@ from selenium.webdriver.support.ui import Select
 from casework.agenda.models import Appointment, CaseFollowUp
 from casework.models import Case
 from tests.browser.axe import assert_accessible
-from tests.browser.helpers import browser_login, console_errors, path_of, screenshot, submit
+from tests.browser.helpers import browser_login, console_errors, fits_width, path_of, screenshot, submit
 from tests.browser.test_foundation_journeys import translated
 
 pytestmark = pytest.mark.browser
@@ -23,11 +23,6 @@ def _main_button(browser):
     return browser.find_element(By.CSS_SELECTOR, "main form button.primary")
 
 
-def _fits_the_screen(browser):
-    width = browser.execute_script("return document.documentElement.scrollWidth")
-    assert width <= browser.execute_script("return window.innerWidth") + 1, "the page scrolls sideways"
-
-
 def test_a_worker_plans_and_records_a_session_from_the_home_page(browser, live_server, demo_world):
     # One of the worker's cases is due a follow-up and has nothing planned yet.
     case = Case.objects.open().filter(assignments__worker__username="worker.scapi").order_by("reference").first()
@@ -37,7 +32,7 @@ def test_a_worker_plans_and_records_a_session_from_the_home_page(browser, live_s
     browser.set_window_size(*PHONE)
     assert browser_login(browser, live_server, "worker.scapi") == "/agenda/"
     assert browser.find_element(By.TAG_NAME, "h1").text.startswith(translated("fr", "Today"))
-    _fits_the_screen(browser)
+    assert fits_width(browser), "the page scrolls sideways"
     assert_accessible(browser)
     screenshot(browser, "agenda-worker-home-390-fr")
 
@@ -87,7 +82,7 @@ def test_a_lead_hands_over_a_leaving_workers_cases(browser, live_server, demo_wo
     boxes = browser.find_elements(By.CSS_SELECTOR, "input[name='cases']")
     assert len(boxes) == len(leaving) and all(box.is_selected() for box in boxes)
     Select(browser.find_element(By.NAME, "to_worker")).select_by_visible_text("Sara Vermeulen")
-    _fits_the_screen(browser)
+    assert fits_width(browser), "the page scrolls sideways"
     assert_accessible(browser)
     screenshot(browser, "agenda-handover-390-fr")
     submit(browser, _main_button(browser))

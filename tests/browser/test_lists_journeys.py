@@ -15,7 +15,7 @@ from selenium.webdriver.support.ui import Select
 
 from casework import case_lists, selectors
 from casework.models import Case
-from tests.browser.axe import assert_no_axe_violations
+from tests.browser.axe import assert_accessible
 from tests.browser.helpers import (at_width, browser_login, browser_logout, check_page, fits_width, path_of, screenshot,
                                    submit, wait_for)
 from tests.browser.test_foundation_journeys import translated
@@ -90,7 +90,7 @@ def test_a_lead_narrows_the_register_with_each_filter_and_sorts_by_each_column(b
         keys = [values[ref] for ref in shown if values[ref] is not None]
         assert keys == sorted(keys, reverse=state == "descending"), key
     screenshot(browser, "register-sorted")
-    assert_no_axe_violations(browser)
+    assert_accessible(browser)
 
 
 def test_a_worker_closes_a_case_safely_and_undoes_it_the_same_day(browser, live_server, demo_world):
@@ -104,7 +104,7 @@ def test_a_worker_closes_a_case_safely_and_undoes_it_the_same_day(browser, live_
     summary = browser.find_element(By.CSS_SELECTOR, ".error-summary")
     link = summary.find_element(By.CSS_SELECTOR, "a")
     assert link.get_attribute("href").endswith("#id_reason")
-    assert_no_axe_violations(browser)
+    assert_accessible(browser)
 
     Select(browser.find_element(By.NAME, "reason")).select_by_value("referred")
     submit(browser, browser.find_element(By.CSS_SELECTOR, "main form button.primary"))
@@ -126,7 +126,7 @@ def test_a_workers_day_at_phone_width(browser, live_server, demo_world):
     at_width(browser, 390)
     assert browser_login(browser, live_server, "worker.scav") == "/agenda/", "workers land on their day"
     assert fits_width(browser)
-    assert_no_axe_violations(browser)
+    assert_accessible(browser)
     screenshot(browser, "day-today-390")
     browser.get(live_server.url + "/cases/")
     assert fits_width(browser)
@@ -134,19 +134,19 @@ def test_a_workers_day_at_phone_width(browser, live_server, demo_world):
     right = browser.execute_script("const r = arguments[0].getBoundingClientRect(); return r.right;", logout)
     assert right <= 390, "Log out is cut off"
     screenshot(browser, "day-my-cases-390")
-    assert_no_axe_violations(browser)
+    assert_accessible(browser)
     case = Case.objects.filter(status="open", assignments__worker__username="worker.scav").first()
     browser.find_element(By.LINK_TEXT, case.reference).click()
     wait_for(browser, lambda b: path_of(b) == f"/cases/{case.pk}/", "the case did not open")
     assert fits_width(browser)
     screenshot(browser, "day-case-390")
-    assert_no_axe_violations(browser)
+    assert_accessible(browser)
     browser.find_element(By.CSS_SELECTOR, f"a[href='/cases/{case.pk}/sessions/new/']").click()
     wait_for(browser, lambda b: path_of(b).endswith("/sessions/new/"), "the session form did not open")
     assert browser.find_element(By.NAME, "duration_minutes").get_attribute("value"), "the usual duration is filled in"
     assert fits_width(browser)
     screenshot(browser, "day-session-form-390")
-    assert_no_axe_violations(browser)
+    assert_accessible(browser)
     before = case.sessions.count()
     browser.find_element(By.NAME, "notes").send_keys("Entretien au téléphone, suivi dans deux semaines.")
     submit(browser, browser.find_element(By.CSS_SELECTOR, "main form button.primary"))
@@ -155,7 +155,7 @@ def test_a_workers_day_at_phone_width(browser, live_server, demo_world):
     at_width(browser, 768)
     assert fits_width(browser)
     screenshot(browser, "day-case-768")
-    assert_no_axe_violations(browser)
+    assert_accessible(browser)
     browser_logout(browser)
 
 
@@ -191,7 +191,7 @@ def test_the_new_case_form_groups_its_checkboxes_and_summarises_errors(browser, 
     for link in summary.find_elements(By.CSS_SELECTOR, "a"):
         target = link.get_attribute("href").split("#", 1)[1]
         assert browser.find_elements(By.ID, target), target
-    assert_no_axe_violations(browser)
+    assert_accessible(browser)
 
 
 def test_an_auditor_reads_the_log_verifies_it_and_reviews_a_finding_with_an_outcome(browser, live_server, demo_world):
@@ -223,4 +223,4 @@ def test_an_auditor_reads_the_log_verifies_it_and_reviews_a_finding_with_an_outc
     item.refresh_from_db()
     assert item.review_outcome == "justified"
     assert browser.find_element(By.CSS_SELECTOR, ".audit-nav a[aria-current=page]").get_attribute("href").endswith("/audit/anomalies/")
-    assert_no_axe_violations(browser)
+    assert_accessible(browser)
